@@ -1,0 +1,4 @@
+/**
+ * Settings (MicroProfile Config) and the container's executors.
+ */
+package iii.engine.config;

@@ -1,0 +1,104 @@
+package iii.engine.connection;
+
+import iii.engine.registry.WorkerChannel;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The single writer of one WebSocket session. Containers refuse concurrent sends on a session, and a blocking send
+ * would hold the caller's thread while a slow worker reads, so frames go into a queue that one asynchronous send at
+ * a time drains. A send that completes inline (the common case) continues the loop instead of recursing. A failed
+ * send closes this connection; nobody else is affected.
+ */
+final class SessionChannel implements WorkerChannel {
+
+    private static final Logger LOG = Logger.getLogger(SessionChannel.class.getName());
+
+    private final Session session;
+    private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private volatile boolean closed;
+
+    SessionChannel(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void send(String frame) {
+        if (closed) {
+            return;
+        }
+        queue.add(frame);
+        drain();
+    }
+
+    @Override
+    public void close(String reason) {
+        closed = true;
+        queue.clear();
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, reason));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Closing a worker session failed", e);
+        }
+    }
+
+    private void drain() {
+        while (sending.compareAndSet(false, true)) {
+            var next = queue.poll();
+            if (next == null) {
+                sending.set(false);
+                if (queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            var completion = new Completion();
+            try {
+                session.getAsyncRemote().sendText(next, completion);
+            } catch (RuntimeException e) {
+                completion.onResult(new SendResult(e));
+            }
+            if (!completion.returned()) {
+                return;
+            }
+        }
+    }
+
+    /** Tells whether a send completed before {@code sendText} returned, so the drain loop goes on instead. */
+    private final class Completion implements SendHandler {
+
+        private static final int PENDING = 0;
+        private static final int RETURNED = 1;
+        private static final int DONE_INLINE = 2;
+
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+
+        @Override
+        public void onResult(SendResult result) {
+            if (!result.isOK()) {
+                LOG.log(Level.FINE, "Send to a worker failed; closing its connection", result.getException());
+                close("send failed");
+            }
+            sending.set(false);
+            if (!state.compareAndSet(PENDING, DONE_INLINE)) {
+                drain();
+            }
+        }
+
+        /** Called after {@code sendText} returned; true if the send already completed on this thread. */
+        boolean returned() {
+            return !state.compareAndSet(PENDING, RETURNED);
+        }
+    }
+}

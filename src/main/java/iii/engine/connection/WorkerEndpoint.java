@@ -1,0 +1,129 @@
+package iii.engine.connection;
+
+import iii.engine.config.EngineConfig;
+import iii.engine.config.EngineExecutors;
+import iii.engine.dispatch.Dispatcher;
+import iii.engine.protocol.Codec;
+import iii.engine.protocol.Message.WorkerRegistered;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerConnected;
+import iii.engine.registry.WorkerDisconnected;
+import iii.engine.registry.WorkerRegistry;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The worker socket. Thin on purpose: open registers the worker and sends {@code workerregistered} first; each whole
+ * frame goes to the {@link Dispatcher}; close fires {@link WorkerDisconnected}, whose cleanup runs on a container
+ * thread. Frames are received in parts so that a frame over the engine's limit can still be answered instead of the
+ * container closing the connection.
+ */
+@ServerEndpoint("/")
+public class WorkerEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(WorkerEndpoint.class.getName());
+
+    @Inject
+    WorkerRegistry workers;
+    @Inject
+    Dispatcher dispatcher;
+    @Inject
+    EngineConfig config;
+    @Inject
+    EngineExecutors executors;
+    @Inject
+    Event<WorkerConnected> connected;
+    @Inject
+    Event<WorkerDisconnected> disconnected;
+
+    private Worker worker;
+    private final FrameAssembler text = new FrameAssembler();
+    private ByteArrayOutputStream binary;
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxIdleTimeout(0);
+        worker = new Worker(new SessionChannel(session), remoteAddress(session));
+        workers.add(worker);
+        worker.send(Codec.encode(new WorkerRegistered(worker.id(), worker.reattachToken())));
+        LOG.info(() -> "Worker " + worker.id() + " connected from " + worker.ipAddress());
+        connected.fire(new WorkerConnected(worker));
+    }
+
+    @OnMessage
+    public void text(String part, boolean last) {
+        var frame = text.append(part, last);
+        if (frame == null || worker.isRetired()) {
+            return;
+        }
+        if (frame.length() > config.maxFrameBytes()) {
+            dispatcher.onOversize(worker, frame, frame.length(), config.maxFrameBytes());
+        } else {
+            dispatcher.onText(worker, frame);
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer part, boolean last) {
+        if (binary == null && last) {
+            dispatch(part);
+            return;
+        }
+        if (binary == null) {
+            binary = new ByteArrayOutputStream(part.remaining() * 2);
+        }
+        var bytes = new byte[part.remaining()];
+        part.get(bytes);
+        binary.writeBytes(bytes);
+        if (last) {
+            var frame = ByteBuffer.wrap(binary.toByteArray());
+            binary = null;
+            dispatch(frame);
+        }
+    }
+
+    private void dispatch(ByteBuffer frame) {
+        if (worker.isRetired()) {
+            return;
+        }
+        if (frame.remaining() > config.maxFrameBytes()) {
+            dispatcher.onOversize(worker, "", frame.remaining(), config.maxFrameBytes());
+        } else {
+            dispatcher.onBinary(worker, frame);
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        LOG.fine(() -> "Worker " + worker + " closed its socket: " + reason);
+        disconnected.fireAsync(new WorkerDisconnected(worker), NotificationOptions.ofExecutor(executors.executor()));
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "Socket error of worker " + worker, error);
+    }
+
+    /** The peer's IP where the container tells it (Tyrus' session does). */
+    private static String remoteAddress(Session session) {
+        try {
+            var address = session.getClass().getMethod("getRemoteAddr").invoke(session);
+            return address == null ? null : address.toString();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package iii.engine.dispatch;
+
+import iii.engine.invocation.Invoker;
+import iii.engine.protocol.Codec;
+import iii.engine.protocol.ErrorCode;
+import iii.engine.protocol.FrameException;
+import iii.engine.protocol.Message;
+import iii.engine.protocol.Message.InvocationResult;
+import iii.engine.registry.Worker;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Turns a worker's frames into handled messages. A frame that cannot be decoded is answered with an {@code error}
+ * frame, or with an {@code invocationresult} where a caller waits, and dropped; it never closes the connection or
+ * touches anything of another worker. Checks at start-up that every message type has exactly one handler.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    /** Messages that only the engine sends; a worker sending one is ignored. */
+    static final Set<Class<? extends Message>> IGNORED =
+            Set.of(Message.WorkerRegistered.class, Message.Pong.class, Message.Error.class);
+
+    private static final byte[][] TELEMETRY_PREFIXES = {
+            "OTLP".getBytes(StandardCharsets.US_ASCII),
+            "MTRC".getBytes(StandardCharsets.US_ASCII),
+            "LOGS".getBytes(StandardCharsets.US_ASCII)};
+
+    private Map<Class<?>, MessageHandler<?>> handlers;
+    private Invoker invoker;
+
+    protected Dispatcher() {
+    }
+
+    @Inject
+    public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker) {
+        this(handlers.stream().toList(), invoker);
+    }
+
+    public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker) {
+        this.handlers = index(handlers);
+        this.invoker = invoker;
+    }
+
+    /** Maps each message type to its handler; fails unless every type has exactly one handler or is ignored. */
+    static Map<Class<?>, MessageHandler<?>> index(List<MessageHandler<?>> handlers) {
+        var index = new HashMap<Class<?>, MessageHandler<?>>();
+        for (var handler : handlers) {
+            if (index.put(handler.type(), handler) != null || IGNORED.contains(handler.type())) {
+                throw new IllegalStateException("More than one handler for " + handler.type().getSimpleName());
+            }
+        }
+        for (var type : Message.class.getPermittedSubclasses()) {
+            if (!index.containsKey(type) && !IGNORED.contains(type)) {
+                throw new IllegalStateException("No handler for " + type.getSimpleName());
+            }
+        }
+        return Map.copyOf(index);
+    }
+
+    /** One text frame from a worker. */
+    public void onText(Worker from, String frame) {
+        if (frame.isBlank()) {
+            return;
+        }
+        Message message;
+        try {
+            message = Codec.decode(frame);
+        } catch (FrameException e) {
+            refuse(from, frame, ErrorCode.INVALID_MESSAGE, e.getMessage());
+            return;
+        }
+        from.spokeProtocol();
+        dispatch(from, message);
+    }
+
+    /**
+     * One binary frame: telemetry (its 4-byte prefix says which) is accepted and not answered; anything else is
+     * taken as a UTF-8 protocol message.
+     */
+    public void onBinary(Worker from, ByteBuffer frame) {
+        if (isTelemetry(frame)) {
+            from.sentTelemetry();
+            return;
+        }
+        try {
+            onText(from, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(frame).toString());
+        } catch (CharacterCodingException e) {
+            refuse(from, "", ErrorCode.INVALID_MESSAGE, "binary frame is neither telemetry nor UTF-8 JSON");
+        }
+    }
+
+    /** A frame larger than the engine accepts: whoever waits on it learns why, the rest is dropped. */
+    public void onOversize(Worker from, String head, long size, int limit) {
+        refuse(from, head, ErrorCode.PAYLOAD_TOO_LARGE,
+                "frame of " + size + " bytes exceeds the limit of " + limit + " bytes");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Worker from, Message message) {
+        var handler = (MessageHandler<Message>) handlers.get(message.getClass());
+        if (handler != null) {
+            handler.handle(from, message);
+        }
+    }
+
+    private void refuse(Worker from, String frame, ErrorCode code, String why) {
+        LOG.warning(() -> "Dropped a frame from worker " + from + ": " + why);
+        var skim = Codec.skim(frame);
+        if (skim.invocationId() != null && "invokefunction".equals(skim.type())) {
+            from.send(Codec.encode(new InvocationResult(skim.invocationId(), orEmpty(skim.functionId()), null,
+                    code.body(why), null, null)));
+        } else if (skim.invocationId() != null && "invocationresult".equals(skim.type())) {
+            answerWithError(from, skim.invocationId(), skim.functionId(), code, why);
+        } else {
+            from.send(Codec.encode(new Message.Error(code.body(why))));
+        }
+    }
+
+    /** The waiting caller of a broken answer gets the error now instead of waiting for the call to expire. */
+    private void answerWithError(Worker from, UUID id, String functionId, ErrorCode code, String why) {
+        if (!invoker.answer(from, new InvocationResult(id, orEmpty(functionId), null,
+                code.body("the answer could not be used: " + why), null, null))) {
+            from.send(Codec.encode(new Message.Error(code.body(why))));
+        }
+    }
+
+    private static boolean isTelemetry(ByteBuffer frame) {
+        if (frame.remaining() < 4) {
+            return false;
+        }
+        var head = new byte[4];
+        frame.duplicate().get(head);
+        return Arrays.stream(TELEMETRY_PREFIXES).anyMatch(prefix -> Arrays.equals(prefix, head));
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

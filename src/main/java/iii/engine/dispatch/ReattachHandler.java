@@ -1,0 +1,63 @@
+package iii.engine.dispatch;
+
+import iii.engine.lifecycle.WorkerCleanup;
+import iii.engine.protocol.Message.Reattach;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * A reconnected worker (SDK 0.22.1) names its previous connection and proves it with that connection's token. The
+ * previous connection is retired exactly as if it had disconnected, before this connection's next frame (its
+ * replayed registrations) is handled, so a late cleanup of the old socket cannot remove the fresh registrations.
+ * Worker ids are public, so without the right token nothing happens.
+ */
+@ApplicationScoped
+public class ReattachHandler implements MessageHandler<Reattach> {
+
+    private static final Logger LOG = Logger.getLogger(ReattachHandler.class.getName());
+
+    private WorkerRegistry workers;
+    private WorkerCleanup cleanup;
+
+    protected ReattachHandler() {
+    }
+
+    @Inject
+    public ReattachHandler(WorkerRegistry workers, WorkerCleanup cleanup) {
+        this.workers = workers;
+        this.cleanup = cleanup;
+    }
+
+    @Override
+    public Class<Reattach> type() {
+        return Reattach.class;
+    }
+
+    @Override
+    public void handle(Worker from, Reattach message) {
+        var previous = lookup(message.previousWorkerId());
+        if (previous == null || previous == from) {
+            return;
+        }
+        if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())) {
+            LOG.warning(() -> "Worker " + from + " tried to reattach to " + previous + " without its token");
+            return;
+        }
+        LOG.info(() -> "Worker " + from + " replaces its previous connection " + previous);
+        cleanup.retire(previous);
+        previous.close("replaced by a new connection of the same worker");
+    }
+
+    private Worker lookup(String id) {
+        try {
+            return id == null ? null : workers.get(UUID.fromString(id));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package iii.engine.introspection;
+
+import iii.engine.protocol.RawJson;
+import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Trigger;
+import iii.engine.registry.TriggerType;
+import iii.engine.registry.Worker;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * The rows of the listings. Each row carries the union of the fields the SDK versions expect (extra keys are harmless
+ * to every SDK); keys of the oldest shapes are always present, with null when unset.
+ */
+public final class Rows {
+
+    static final JsonProvider JSON = JsonProvider.provider();
+
+    private Rows() {
+    }
+
+    public static JsonObject function(FunctionEntry function) {
+        return JSON.createObjectBuilder()
+                .add("function_id", function.id())
+                .add("worker_id", function.owner() == null ? JsonValue.NULL : string(function.owner().id().toString()))
+                .add("worker_name", workerName(function))
+                .add("description", string(function.description()))
+                .add("request_format", json(function.requestFormat()))
+                .add("response_format", json(function.responseFormat()))
+                .add("metadata", json(function.metadata()))
+                .build();
+    }
+
+    public static JsonObject worker(Worker worker) {
+        var metadata = worker.metadata();
+        var functions = JSON.createArrayBuilder();
+        worker.functionIds().stream().sorted().forEach(functions::add);
+        return JSON.createObjectBuilder()
+                .add("id", worker.id().toString())
+                .add("name", string(metadata.name()))
+                .add("description", string(metadata.description()))
+                .add("runtime", string(metadata.runtime()))
+                .add("version", string(metadata.version()))
+                .add("os", string(metadata.os()))
+                .add("pid", metadata.pid() == null ? JsonValue.NULL : JSON.createValue(metadata.pid()))
+                .add("isolation", string(metadata.isolation()))
+                .add("telemetry", json(metadata.telemetry()))
+                .add("ip_address", string(worker.ipAddress()))
+                .add("status", "connected")
+                .add("internal", false)
+                .add("connected_at_ms", worker.connectedAt().toEpochMilli())
+                .add("function_count", worker.functionIds().size())
+                .add("functions", functions)
+                .add("active_invocations", worker.invocations().size())
+                .add("latest_metrics", JsonValue.NULL)
+                .build();
+    }
+
+    public static JsonObject trigger(Trigger trigger) {
+        var row = JSON.createObjectBuilder()
+                .add("id", trigger.id())
+                .add("trigger_type", trigger.type())
+                .add("function_id", trigger.functionId())
+                .add("config", json(trigger.config()))
+                .add("worker_id", trigger.owner() == null ? JsonValue.NULL : string(trigger.owner().id().toString()))
+                .add("worker_name", trigger.owner() == null ? "engine" : trigger.owner().displayName());
+        addIfPresent(row, "metadata", trigger.metadata());
+        return row.build();
+    }
+
+    public static JsonObject triggerType(TriggerType type) {
+        var row = JSON.createObjectBuilder()
+                .add("id", type.id())
+                .add("description", Objects.requireNonNullElse(type.description(), ""))
+                .add("worker_id", type.provider() == null ? JsonValue.NULL : string(type.provider().id().toString()))
+                .add("worker_name", type.provider() == null ? "engine" : type.provider().displayName());
+        addIfPresent(row, "trigger_request_format", type.triggerRequestFormat());
+        addIfPresent(row, "call_request_format", type.callRequestFormat());
+        return row.build();
+    }
+
+    /** Workers by name, then id. */
+    public static final Comparator<Worker> BY_NAME = Comparator
+            .comparing((Worker worker) -> Objects.requireNonNullElse(worker.metadata().name(), "\uffff"))
+            .thenComparing(worker -> worker.id().toString());
+
+    /** The name of the worker that owns a function, else the first segment of its id (as iii shows it). */
+    static String workerName(FunctionEntry function) {
+        if (function.owner() != null && function.owner().metadata().name() != null) {
+            return function.owner().metadata().name();
+        }
+        var id = function.id();
+        var end = id.indexOf("::");
+        return end > 0 ? id.substring(0, end) : id;
+    }
+
+    private static void addIfPresent(JsonObjectBuilder row, String name, RawJson value) {
+        if (value != null && !value.isNull()) {
+            row.add(name, value.toJsonValue());
+        }
+    }
+
+    static JsonValue string(String value) {
+        return value == null ? JsonValue.NULL : JSON.createValue(value);
+    }
+
+    static JsonValue json(RawJson value) {
+        return value == null ? JsonValue.NULL : value.toJsonValue();
+    }
+}

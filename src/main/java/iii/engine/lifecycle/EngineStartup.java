@@ -1,0 +1,18 @@
+package iii.engine.lifecycle;
+
+import iii.engine.introspection.BuiltinFunctions;
+import iii.engine.trigger.DiscoveryEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+
+/** Puts the engine's own functions and trigger types in place when the application starts. */
+@ApplicationScoped
+public class EngineStartup {
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event, BuiltinFunctions builtins,
+               DiscoveryEvents discovery) {
+        builtins.install();
+        discovery.install();
+    }
+}

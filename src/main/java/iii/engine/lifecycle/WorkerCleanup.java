@@ -1,0 +1,69 @@
+package iii.engine.lifecycle;
+
+import iii.engine.invocation.Invoker;
+import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.ServiceRegistry;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerDisconnected;
+import iii.engine.registry.WorkerRegistry;
+import iii.engine.registry.WorkerRetired;
+import iii.engine.trigger.Triggers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
+
+import java.util.logging.Logger;
+
+/**
+ * Removes everything a departed worker registered, once per connection, whether it closed, dropped or was retired
+ * by a {@code reattach}. Every step is owner-aware: what another connection registered since (a reconnected worker
+ * re-registering the same ids) survives a late cleanup.
+ */
+@ApplicationScoped
+public class WorkerCleanup {
+
+    private static final Logger LOG = Logger.getLogger(WorkerCleanup.class.getName());
+
+    private WorkerRegistry workers;
+    private FunctionRegistry functions;
+    private ServiceRegistry services;
+    private Triggers triggers;
+    private Invoker invoker;
+    private Event<WorkerRetired> retired;
+
+    protected WorkerCleanup() {
+    }
+
+    @Inject
+    public WorkerCleanup(WorkerRegistry workers, FunctionRegistry functions, ServiceRegistry services,
+                         Triggers triggers, Invoker invoker, Event<WorkerRetired> retired) {
+        this.workers = workers;
+        this.functions = functions;
+        this.services = services;
+        this.triggers = triggers;
+        this.invoker = invoker;
+        this.retired = retired;
+    }
+
+    void onDisconnected(@ObservesAsync WorkerDisconnected event) {
+        retire(event.worker());
+    }
+
+    /** Runs the cleanup if nobody has yet; returns at once otherwise. */
+    public void retire(Worker worker) {
+        if (!worker.retire()) {
+            return;
+        }
+        for (var id : worker.functionIds()) {
+            functions.removeIfOwner(id, worker);
+        }
+        invoker.haltAll(worker);
+        triggers.workerLeft(worker);
+        services.removeWorker(worker);
+        workers.remove(worker);
+        LOG.info(() -> "Worker " + worker + " disconnected; its " + worker.functionIds().size()
+                + " function(s) and triggers removed");
+        retired.fire(new WorkerRetired(worker));
+    }
+}

@@ -1,0 +1,115 @@
+package iii.engine.registry;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connected worker: a connection with an engine-assigned id. Identity matters: a worker that reconnects is a new
+ * {@code Worker}, so "still owned by this worker" checks compare instances and a late cleanup of an old connection
+ * never touches what the new one registered.
+ */
+public final class Worker {
+
+    private final UUID id = UUID.randomUUID();
+    private final UUID reattachToken = UUID.randomUUID();
+    private final Instant connectedAt = Instant.now();
+    private final WorkerChannel channel;
+    private final String ipAddress;
+    private final Set<String> functionIds = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> invocations = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean retired = new AtomicBoolean();
+    private volatile WorkerMetadata metadata = WorkerMetadata.NONE;
+    private volatile boolean spokeProtocol;
+    private volatile boolean sentTelemetry;
+
+    public Worker(WorkerChannel channel, String ipAddress) {
+        this.channel = channel;
+        this.ipAddress = ipAddress;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public UUID reattachToken() {
+        return reattachToken;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    public String ipAddress() {
+        return ipAddress;
+    }
+
+    public void send(String frame) {
+        channel.send(frame);
+    }
+
+    public void close(String reason) {
+        channel.close(reason);
+    }
+
+    /** Ids of the functions this connection registered and still owns. */
+    public Set<String> functionIds() {
+        return functionIds;
+    }
+
+    /** Invocations this worker waits for, and invocations routed to it that it has not answered. */
+    public Set<UUID> invocations() {
+        return invocations;
+    }
+
+    public WorkerMetadata metadata() {
+        return metadata;
+    }
+
+    public void metadata(WorkerMetadata metadata) {
+        this.metadata = metadata;
+    }
+
+    /**
+     * Marks the worker as gone. Returns true exactly once, for whoever gets to run its cleanup. Anything added to the
+     * worker after this returns must check {@link #isRetired()} afterwards.
+     */
+    public boolean retire() {
+        return retired.compareAndSet(false, true);
+    }
+
+    public boolean isRetired() {
+        return retired.get();
+    }
+
+    /** A connection that sent protocol messages; used to tell workers from old SDKs' telemetry-only sockets. */
+    public void spokeProtocol() {
+        if (!spokeProtocol) {
+            spokeProtocol = true;
+        }
+    }
+
+    public void sentTelemetry() {
+        if (!sentTelemetry) {
+            sentTelemetry = true;
+        }
+    }
+
+    /** A socket that only ever sent telemetry frames: not a worker to a user (old SDKs open one beside the worker). */
+    public boolean isTelemetryOnly() {
+        return sentTelemetry && !spokeProtocol;
+    }
+
+    /** The name to show: the self-reported one, else the id. */
+    public String displayName() {
+        var name = metadata.name();
+        return name != null ? name : id.toString();
+    }
+
+    @Override
+    public String toString() {
+        return metadata.name() == null ? id.toString() : id + " (" + metadata.name() + ")";
+    }
+}

@@ -1,0 +1,14 @@
+package iii.engine.registry;
+
+/**
+ * The way to a worker's socket. Implementations serialize their writes (one writer per connection) and never block
+ * the caller; a failed send ends that connection only.
+ */
+public interface WorkerChannel {
+
+    /** Queues one text frame for the worker; silently dropped once the channel is closed. */
+    void send(String frame);
+
+    /** Closes the connection; the usual disconnect cleanup follows. */
+    void close(String reason);
+}

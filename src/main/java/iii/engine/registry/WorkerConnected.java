@@ -1,0 +1,5 @@
+package iii.engine.registry;
+
+/** A worker's socket opened and it got its id. */
+public record WorkerConnected(Worker worker) {
+}
