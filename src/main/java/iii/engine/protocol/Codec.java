@@ -23,9 +23,9 @@ import java.util.UUID;
  * bind the record) over {@link JsonScanner} instead of a JSON-P tree, so payloads are never parsed into objects and
  * built again. Encoding writes the JSON by hand, payloads verbatim.
  *
- * <p>Validation (PROTOCOL.md §1.2, §1.6, Part A 8): unknown fields are ignored and JSON {@code null} counts as absent.
- * Missing {@code data} and {@code config} become JSON null, a missing {@code description} of a trigger type the empty
- * string, a missing service {@code name} the service id. Ids under which something is registered or routed (function,
+ * <p>Validation (PROTOCOL.md §1.2, §1.6, Part A 8): unknown fields are ignored and JSON {@code null} counts as
+ * absent. Missing {@code data} and {@code config} become JSON null, a missing {@code description} of a trigger type
+ * the empty string, a missing service {@code name} the service id. Ids under which something is registered or routed (function,
  * trigger, trigger type and service ids) must not be empty. Every {@code invocation_id} must be a UUID.
  */
 public final class Codec {
@@ -200,7 +200,7 @@ public final class Codec {
             return value;
         }
 
-        /** {@code {"type":"void"}} → "void", {@code {"type":"enqueue","queue":"…"}} → "enqueue", absent → null. */
+        /** {@code {"type":"void"}} → "void", {@code {"type":"enqueue","queue":"…"}} → "enqueue", none → null. */
         String action() {
             RawJson value = optional("action");
             if (value == null) {

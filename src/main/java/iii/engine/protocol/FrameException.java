@@ -12,6 +12,8 @@ import java.util.UUID;
  */
 public final class FrameException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String type;
     private final UUID invocationId;
     private final String functionId;

@@ -58,16 +58,16 @@ public final class JsonScanner {
      */
     static RawJson[] find(String frame, String... names) {
         var found = new RawJson[names.length];
-        int[] missing = {names.length};
         try {
             new JsonScanner(frame).object((name, start, end) -> {
+                boolean missing = false;
                 for (int i = 0; i < names.length; i++) {
                     if (found[i] == null && names[i].equals(name)) {
                         found[i] = RawJson.trusted(frame.substring(start, end));
-                        missing[0]--;
                     }
+                    missing |= found[i] == null;
                 }
-                return missing[0] > 0;
+                return missing;
             });
         } catch (FrameException e) {
             // what was found before the damage is all there is
@@ -79,6 +79,7 @@ public final class JsonScanner {
      * The Java string a JSON string token stands for, escapes resolved.
      *
      * @throws IllegalArgumentException if the value is not a JSON string
+     * @throws FrameException           if it is not valid JSON after all (it is checked again, being cheap)
      */
     public static String stringValue(RawJson json) {
         String text = json.text();
@@ -157,6 +158,7 @@ public final class JsonScanner {
         }
     }
 
+    /** Steps into a container, unless that would nest it too deep. */
     private void nest(int depth) {
         if (depth > MAX_DEPTH) {
             throw error("nesting deeper than " + MAX_DEPTH + " levels");
@@ -295,7 +297,9 @@ public final class JsonScanner {
                 pos++;
                 throw expected("an escape");
             }
-            default -> throw error("invalid escape '\\" + (char) e + "'");
+            default -> throw error(e > 0x20 && e < 0x7f
+                    ? "invalid escape '\\" + (char) e + "'"
+                    : String.format("invalid escape: U+%04X after '\\'", e));
         }
     }
 
