@@ -1,0 +1,151 @@
+package iii.engine.core;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IntrospectionTest {
+
+    private final TestEngine engine = new TestEngine();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static JsonObject call(TestEngine.TestWorker caller, String function, String data) {
+        var id = UUID.randomUUID().toString();
+        caller.say("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id + "\",\"function_id\":\"" + function
+                + "\",\"data\":" + data + "}");
+        return caller.await("invocationresult", frame -> frame.getString("invocation_id").equals(id));
+    }
+
+    private static void describe(TestEngine.TestWorker worker, String version, String name) {
+        worker.say("{\"type\":\"invokefunction\",\"function_id\":\"engine::workers::register\",\"action\":"
+                + "{\"type\":\"void\"},\"data\":{\"runtime\":\"node\",\"version\":\"" + version + "\",\"name\":\""
+                + name + "\",\"os\":\"linux\",\"pid\":42,\"telemetry\":{\"language\":\"en-US\"}}}");
+    }
+
+    private static List<String> column(JsonObject result, String list, String key) {
+        return result.getJsonArray(list).stream().map(row -> row.asJsonObject().getString(key)).toList();
+    }
+
+    @Test
+    void workerRegisterFillsTheWorkerRecordAndListingsShowIt() {
+        var worker = engine.connect().register("users::create");
+        describe(worker, "0.11.6", "box:42");
+        var rows = call(worker, "engine::workers::list", "{}").getJsonObject("result");
+        var row = rows.getJsonArray("workers").getJsonObject(0);
+        assertEquals(worker.id(), row.getString("id"));
+        assertEquals("box:42", row.getString("name"));
+        assertEquals("node", row.getString("runtime"));
+        assertEquals("0.11.6", row.getString("version"));
+        assertEquals(42, row.getInt("pid"));
+        assertEquals("connected", row.getString("status"));
+        assertEquals(1, row.getInt("function_count"));
+        assertEquals(List.of("users::create"), row.getJsonArray("functions").getValuesAs(
+                jakarta.json.JsonString::getString));
+        assertTrue(rows.containsKey("timestamp"));
+    }
+
+    @Test
+    void functionListHidesEngineFunctionsUnlessAskedAndCarriesAllFields() {
+        var worker = engine.connect().say("{\"type\":\"registerfunction\",\"id\":\"orders::create\","
+                + "\"description\":\"Create\",\"request_format\":{\"sku\":{\"type\":\"string\"}},\"metadata\":{\"team\":\"x\"}}");
+        var result = call(worker, "engine::functions::list", "{}").getJsonObject("result");
+        assertEquals(List.of("orders::create"), column(result, "functions", "function_id"));
+        var row = result.getJsonArray("functions").getJsonObject(0);
+        assertEquals("Create", row.getString("description"));
+        assertEquals("string", row.getJsonObject("request_format").getJsonObject("sku").getString("type"));
+        assertTrue(row.isNull("response_format"));
+        assertEquals("x", row.getJsonObject("metadata").getString("team"));
+        assertEquals("orders", row.getString("worker_name"));
+
+        var all = call(worker, "engine::functions::list", "{\"include_internal\":true}").getJsonObject("result");
+        assertTrue(column(all, "functions", "function_id").contains("engine::functions::list"));
+        var legacy = call(worker, "_internal.list_functions", "{}").getJsonObject("result");
+        assertEquals(List.of("orders::create"), column(legacy, "functions", "function_id"));
+    }
+
+    @Test
+    void triggersListAnswersInstancesToOldSdksAndTypesToNewOnes() {
+        var provider = engine.connect().say("{\"type\":\"registertriggertype\",\"id\":\"billing::paid\","
+                + "\"description\":\"Paid\"}");
+        var old = engine.connect().say("{\"type\":\"registertrigger\",\"id\":\"t1\",\"trigger_type\":\"billing::paid\","
+                + "\"function_id\":\"f\",\"config\":{\"a\":1}}");
+        describe(old, "0.11.6", "old");
+        var instances = call(old, "engine::triggers::list", "{}").getJsonObject("result");
+        assertEquals(List.of("t1"), column(instances, "triggers", "id"));
+        assertEquals("billing::paid", instances.getJsonArray("triggers").getJsonObject(0).getString("trigger_type"));
+
+        describe(provider, "0.22.1", "new");
+        var types = call(provider, "engine::triggers::list", "{}").getJsonObject("result");
+        assertTrue(column(types, "triggers", "id").contains("billing::paid"));
+        assertFalse(column(types, "triggers", "id").contains("t1"));
+
+        var registered = call(provider, "engine::registered-triggers::list", "{}").getJsonObject("result");
+        assertEquals("{\"a\":1}", registered.getJsonArray("registered_triggers").getJsonObject(0)
+                .getString("config_summary"));
+        var typeRows = call(provider, "engine::trigger-types::list", "{}").getJsonObject("result");
+        assertTrue(column(typeRows, "trigger_types", "id").contains("workers.available"));
+    }
+
+    @Test
+    void getWorkerAnswersOneRecordOrNotFound() {
+        var worker = engine.connect();
+        assertEquals(worker.id(), call(worker, "_internal.get_worker", "{\"worker_id\":\"" + worker.id() + "\"}")
+                .getJsonObject("result").getString("id"));
+        var missing = call(worker, "_internal.get_worker", "{\"worker_id\":\"" + UUID.randomUUID() + "\"}");
+        assertEquals("NOT_FOUND", missing.getJsonObject("error").getString("code"));
+        assertTrue(missing.getJsonObject("error").getString("message").endsWith("is not connected."));
+    }
+
+    @Test
+    void workerInfoListsWhatTheWorkerRegistered() {
+        var worker = engine.connect().register("a::b")
+                .say("{\"type\":\"registertriggertype\",\"id\":\"a::t\",\"description\":\"d\"}");
+        describe(worker, "0.22.1", "alpha");
+        var info = call(worker, "engine::workers::info", "{\"name\":\"alpha\"}").getJsonObject("result");
+        assertEquals(worker.id(), info.getJsonObject("worker").getString("id"));
+        assertEquals(List.of("a::b"), column(info, "functions", "function_id"));
+        assertEquals(List.of("a::t"), column(info, "trigger_types", "id"));
+        assertEquals("NOT_FOUND", call(worker, "engine::workers::info", "{\"name\":\"nobody\"}")
+                .getJsonObject("error").getString("code"));
+    }
+
+    @Test
+    void servicesListGroupsFunctionsByIdPrefix() {
+        var worker = engine.connect()
+                .say("{\"type\":\"registerservice\",\"id\":\"users\",\"name\":\"User service\",\"description\":\"d\"}")
+                .register("users::create").register("users.delete").register("orders::x");
+        var services = call(worker, "engine::services::list", "{}").getJsonObject("result").getJsonArray("services");
+        var row = services.getJsonObject(0);
+        assertEquals("User service", row.getString("name"));
+        assertEquals(List.of("users.delete", "users::create"), row.getJsonArray("functions")
+                .getValuesAs(jakarta.json.JsonString::getString));
+    }
+
+    @Test
+    void illTypedInputIsADeserializationError() {
+        var worker = engine.connect();
+        var result = call(worker, "engine::functions::list", "{\"include_internal\":\"yes\"}");
+        assertEquals("deserialization_error", result.getJsonObject("error").getString("code"));
+    }
+
+    @Test
+    void workerNameIsStrippedOfControlCharactersAndTruncated() {
+        var worker = engine.connect();
+        worker.say("{\"type\":\"invokefunction\",\"function_id\":\"engine::workers::register\",\"data\":{\"name\":\""
+                + "a\\u0000b\\u202Ec" + "x".repeat(400) + "\"}}");
+        var name = worker.worker.metadata().name();
+        assertTrue(name.startsWith("abc"));
+        assertEquals(280, name.length());
+    }
+}
