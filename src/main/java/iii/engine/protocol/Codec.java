@@ -25,8 +25,8 @@ import java.util.UUID;
  *
  * <p>Validation (PROTOCOL.md §1.2, §1.6, Part A 8): unknown fields are ignored and JSON {@code null} counts as
  * absent. Missing {@code data} and {@code config} become JSON null, a missing {@code description} of a trigger type
- * the empty string, a missing service {@code name} the service id. Ids under which something is registered or routed (function,
- * trigger, trigger type and service ids) must not be empty. Every {@code invocation_id} must be a UUID.
+ * the empty string, a missing service {@code name} the service id. Ids under which something is registered or routed
+ * (function, trigger, trigger type and service ids) must not be empty. Every {@code invocation_id} must be a UUID.
  */
 public final class Codec {
 
