@@ -22,8 +22,11 @@ public class TriggerRegistry {
     private final ConcurrentHashMap<String, Trigger> parked = new ConcurrentHashMap<>();
     private final Object lock = new Object();
 
-    /** Where a trigger went: live under {@code type}, or parked when {@code type} is null. */
-    public record Placement(TriggerType type, Trigger replaced) {
+    /**
+     * Where a trigger went: live under {@code type}, or parked when {@code type} is null; {@code replaced} is the
+     * instance of the same id it replaced, if any.
+     */
+    public record Placement(TriggerType type, Removal replaced) {
     }
 
     /** A removed instance, with the type whose provider must hear of it (null if it was parked). */
@@ -57,9 +60,13 @@ public class TriggerRegistry {
     /** Adds or replaces an instance (same id): live when its type is registered, else parked. */
     public Placement place(Trigger trigger) {
         synchronized (lock) {
-            var replaced = live.remove(trigger.id());
-            if (replaced == null) {
-                replaced = parked.remove(trigger.id());
+            Removal replaced = null;
+            var wasLive = live.remove(trigger.id());
+            if (wasLive != null) {
+                replaced = new Removal(wasLive, types.get(wasLive.type()));
+            } else {
+                var wasParked = parked.remove(trigger.id());
+                replaced = wasParked == null ? null : new Removal(wasParked, null);
             }
             var type = types.get(trigger.type());
             (type != null ? live : parked).put(trigger.id(), trigger);

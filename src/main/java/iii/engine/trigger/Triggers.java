@@ -79,6 +79,10 @@ public class Triggers {
             }
         }
         var placement = registry.place(trigger);
+        var replaced = placement.replaced();
+        if (replaced != null && replaced.type() != null && replaced.type() != placement.type()) {
+            forget(replaced);
+        }
         if (placement.type() == null) {
             LOG.info(() -> "Trigger " + trigger.id() + " parked until a worker provides type " + trigger.type());
         } else if (placement.type().provider() != null) {

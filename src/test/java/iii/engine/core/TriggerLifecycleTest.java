@@ -145,4 +145,16 @@ class TriggerLifecycleTest {
         assertTrue(provider.received("registertrigger").isEmpty());
         assertTrue(engine.triggerRegistry.live().isEmpty());
     }
+
+    @Test
+    void movingATriggerToAnotherTypeTellsTheOldProvider() {
+        var oldProvider = engine.connect().say(type("a"));
+        var newProvider = engine.connect().say(type("b"));
+        var consumer = engine.connect().say(trigger("t", "a", "f"));
+        oldProvider.await("registertrigger");
+        consumer.say(trigger("t", "b", "f"));
+        assertEquals("t", oldProvider.await("unregistertrigger").getString("id"));
+        assertEquals("t", newProvider.await("registertrigger").getString("id"));
+        assertEquals(1, engine.triggerRegistry.live().size());
+    }
 }
