@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -118,8 +119,15 @@ public class Dispatcher {
     @SuppressWarnings("unchecked")
     private void dispatch(Worker from, Message message) {
         var handler = (MessageHandler<Message>) handlers.get(message.getClass());
-        if (handler != null) {
+        if (handler == null) {
+            return;
+        }
+        try {
             handler.handle(from, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Handling " + message.type() + " from worker " + from + " failed", e);
+            from.send(Codec.encode(new Message.Error(ErrorCode.INTERNAL_ERROR.body(
+                    message.type() + " could not be handled: " + e))));
         }
     }
 

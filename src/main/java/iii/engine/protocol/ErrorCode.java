@@ -17,14 +17,14 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE("payload_too_large"),
     /** A frame could not be decoded or failed validation (PROTOCOL.md Part A 8). */
     INVALID_MESSAGE("invalid_message"),
-    /** The owner's connection failed while the call was forwarded to it. */
-    CHANNEL_SEND_FAILED("channel_send_failed"),
     /** A function failed while handling the call. */
     INVOCATION_FAILED("invocation_failed"),
     /** A built-in function got an input it cannot read. */
     DESERIALIZATION_ERROR("deserialization_error"),
     /** A trigger's provider refused the trigger. */
     TRIGGER_REGISTRATION_FAILED("trigger_registration_failed"),
+    /** The engine itself failed while handling a frame: a bug, logged with its cause. */
+    INTERNAL_ERROR("internal_error"),
     /** A discovery built-in was asked about something that does not exist. */
     NOT_FOUND("NOT_FOUND"),
     /** A discovery built-in got arguments it cannot use. */

@@ -13,8 +13,8 @@ class ErrorCodeTest {
     @Test
     void wireStringsAreIiisExactly() {
         assertEquals(List.of("function_not_found", "invocation_stopped", "timeout", "payload_too_large",
-                        "invalid_message", "channel_send_failed", "invocation_failed", "deserialization_error",
-                        "trigger_registration_failed", "NOT_FOUND", "INVALID_ARGUMENTS"),
+                        "invalid_message", "invocation_failed", "deserialization_error", "trigger_registration_failed",
+                        "internal_error", "NOT_FOUND", "INVALID_ARGUMENTS"),
                 Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList());
     }
 
