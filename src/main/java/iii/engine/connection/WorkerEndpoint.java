@@ -20,7 +20,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,12 +49,12 @@ public class WorkerEndpoint {
     Event<WorkerDisconnected> disconnected;
 
     private Worker worker;
-    private final FrameAssembler text = new FrameAssembler();
-    private ByteArrayOutputStream binary;
+    private FrameAssembler frames;
 
     @OnOpen
     public void open(Session session) {
         session.setMaxIdleTimeout(0);
+        frames = new FrameAssembler(config.maxFrameBytes());
         worker = new Worker(new SessionChannel(session), remoteAddress(session));
         workers.add(worker);
         worker.send(Codec.encode(new WorkerRegistered(worker.id(), worker.reattachToken())));
@@ -65,12 +64,12 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void text(String part, boolean last) {
-        var frame = text.append(part, last);
+        var frame = frames.text(part, last);
         if (frame == null || worker.isRetired()) {
             return;
         }
-        if (frame.length() > config.maxFrameBytes()) {
-            dispatcher.onOversize(worker, frame, frame.length(), config.maxFrameBytes());
+        if (frames.oversize()) {
+            dispatcher.onOversize(worker, frame, frames.size(), config.maxFrameBytes());
         } else {
             dispatcher.onText(worker, frame);
         }
@@ -78,29 +77,12 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
-        if (binary == null && last) {
-            dispatch(part);
+        var frame = frames.binary(part, last);
+        if (frame == null || worker.isRetired()) {
             return;
         }
-        if (binary == null) {
-            binary = new ByteArrayOutputStream(part.remaining() * 2);
-        }
-        var bytes = new byte[part.remaining()];
-        part.get(bytes);
-        binary.writeBytes(bytes);
-        if (last) {
-            var frame = ByteBuffer.wrap(binary.toByteArray());
-            binary = null;
-            dispatch(frame);
-        }
-    }
-
-    private void dispatch(ByteBuffer frame) {
-        if (worker.isRetired()) {
-            return;
-        }
-        if (frame.remaining() > config.maxFrameBytes()) {
-            dispatcher.onOversize(worker, "", frame.remaining(), config.maxFrameBytes());
+        if (frames.oversize()) {
+            dispatcher.onOversize(worker, "", frames.size(), config.maxFrameBytes());
         } else {
             dispatcher.onBinary(worker, frame);
         }

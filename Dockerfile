@@ -1,0 +1,29 @@
+# The engine on Payara Micro, listening on every interface of the container.
+#
+#   mvn -B -DskipTests package
+#   docker build -t iii-engine .
+#   docker run --rm -p 49134:49134 -p 3111:3111 -e III_MAX_FRAME_BYTES=1048576 iii-engine
+#
+# The worker port is 49134 inside the container (publish it on another host port with -p); III_HTTP_PORT moves
+# the HTTP-trigger listener. Other III_* variables are the engine's MicroProfile Config properties.
+FROM payara/micro:6.2025.10-jdk17
+
+# read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh
+ENV III_BIND_ADDRESS=0.0.0.0 \
+    III_HTTP_PORT=3111 \
+    JVM_ARGS="-Dhazelcast.socket.bind.any=false"
+
+COPY --chown=payara:payara server-config/ /opt/payara/config/
+# ROOT.war and WEB-INF/glassfish-web.xml both put the engine at "/"
+COPY --chown=payara:payara target/iii-engine.war /opt/payara/deployments/ROOT.war
+
+EXPOSE 49134 3111
+
+# the image's ENTRYPOINT runs: java ... $JVM_ARGS -jar payara-micro.jar <these arguments>
+CMD ["--deploymentDir", "/opt/payara/deployments", \
+     "--port", "49134", \
+     "--name", "iii-engine", \
+     "--disablephonehome", \
+     "--logproperties", "/opt/payara/config/logging.properties", \
+     "--prebootcommandfile", "/opt/payara/config/pre-boot-commands.asadmin", \
+     "--postbootcommandfile", "/opt/payara/config/post-boot-commands.asadmin"]

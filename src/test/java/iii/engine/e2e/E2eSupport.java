@@ -1,0 +1,167 @@
+package iii.engine.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * What every end-to-end test class shares: the engine's worker URL, per-test resources (processes, sockets) that
+ * are always closed after the test, unique ids, and a Java observer worker for the engine's listings.
+ *
+ * <p>Subclasses are Arquillian client tests ({@code @RunAsClient}) with their own {@code @Deployment} and an
+ * injected {@code @ArquillianResource URL}, which they hand over through {@link #engineBase()}.
+ */
+abstract class E2eSupport {
+
+    static final Duration SHORT = Duration.ofSeconds(5);
+    static final Duration MEDIUM = Duration.ofSeconds(15);
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private JavaWorker observer;
+
+    /** The URL Arquillian injected for the deployment. */
+    protected abstract URL engineBase();
+
+    /** The worker socket of the engine under test: {@code ws://127.0.0.1:<port>/}. */
+    protected URI ws() {
+        return EngineUnderTest.workerUrl(engineBase());
+    }
+
+    @AfterEach
+    void closeResources() {
+        RuntimeException first = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new RuntimeException("closing test resources", e);
+                }
+            }
+        }
+        observer = null;
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Closes {@code r} after the test, in reverse order of registration. */
+    protected <T extends AutoCloseable> T closeLater(T r) {
+        resources.push(r);
+        return r;
+    }
+
+    protected NodeWorker node(Sdk sdk) {
+        return node(sdk, "e2e-" + sdk.version() + "-" + shortId());
+    }
+
+    protected NodeWorker node(Sdk sdk, String name) {
+        NodeWorker w = closeLater(NodeWorker.start(sdk, ws(), NodeWorker.options().name(name)));
+        w.awaitReady(Duration.ofSeconds(60));
+        return w;
+    }
+
+    protected NodeWorker node(Sdk sdk, URI url, NodeWorker.Options options) {
+        NodeWorker w = closeLater(NodeWorker.start(sdk, url, options));
+        w.awaitReady(Duration.ofSeconds(60));
+        return w;
+    }
+
+    protected Peer peer(Peer.Kind kind) {
+        return closeLater(Peer.start(kind, ws(), "e2e-" + kind + "-" + shortId()));
+    }
+
+    protected JavaWorker java(String name) {
+        return closeLater(JavaWorker.connectRegistered(ws(), name));
+    }
+
+    /** A Java worker used only to read the engine's built-in listings. */
+    protected JavaWorker observer() {
+        if (observer == null) {
+            observer = java("observer-" + shortId());
+        }
+        return observer;
+    }
+
+    static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A unique function id in the current style ({@code service::name}). */
+    static String fid(String what) {
+        return "e2e-" + shortId() + "::" + what;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Engine state, observed through the built-ins
+
+    protected void awaitFunctionListed(String functionId) {
+        Await.untilTrue(functionId + " in engine::functions::list", MEDIUM, () -> observer().functionListed(functionId));
+    }
+
+    protected void awaitFunctionGone(String functionId) {
+        Await.untilTrue(functionId + " gone from engine::functions::list", MEDIUM,
+                () -> !observer().functionListed(functionId));
+    }
+
+    protected Optional<JsonObject> workerRow(String workerId) {
+        return observer().listWorkers().stream().filter(w -> workerId.equals(JsonKit.str(w, "id"))).findFirst();
+    }
+
+    protected JsonObject awaitWorkerRow(String workerId) {
+        return Await.until("worker " + workerId + " in engine::workers::list", MEDIUM, () -> workerRow(workerId));
+    }
+
+    protected void awaitWorkerGone(String workerId) {
+        Await.untilTrue("worker " + workerId + " gone from engine::workers::list", MEDIUM,
+                () -> workerRow(workerId).isEmpty());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Assertions on agent replies
+
+    /** The SDK call succeeded; returns the reply. */
+    static JsonObject assertCallOk(JsonObject reply) {
+        if (!reply.getBoolean("ok", false)) {
+            fail("call failed: " + reply);
+        }
+        return reply;
+    }
+
+    /** The SDK call failed with {@code code} (0.2.1/0.3.0 see the raw wire object, later versions an Error). */
+    static JsonObject assertCallError(JsonObject reply, String code) {
+        if (reply.getBoolean("ok", false)) {
+            fail("expected error " + code + " but the call succeeded: " + reply);
+        }
+        assertEquals(code, JsonKit.str(reply, "error.code"), () -> "error code in " + reply);
+        return reply.getJsonObject("error");
+    }
+
+    static JsonValue result(JsonObject reply) {
+        return reply.getOrDefault("result", JsonValue.NULL);
+    }
+
+    /** An object payload as the callee saw it: the caller's data plus {@code _caller_worker_id}. */
+    static void assertPayloadWithCaller(JsonObject sent, JsonValue seen, String callerWorkerId) {
+        assertTrue(seen instanceof JsonObject, () -> "callee saw a non-object: " + seen);
+        JsonObject o = (JsonObject) seen;
+        assertEquals(callerWorkerId, JsonKit.str(o, "_caller_worker_id"), () -> "_caller_worker_id in " + o);
+        assertEquals(sent, JsonKit.without(o, "_caller_worker_id"), "the rest of the payload is unchanged");
+    }
+
+    static List<String> ids(List<JsonObject> rows, String key) {
+        return rows.stream().map(r -> JsonKit.str(r, key)).toList();
+    }
+}

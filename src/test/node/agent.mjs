@@ -1,0 +1,493 @@
+#!/usr/bin/env node
+// One generic iii worker for the end-to-end tests, written against the PUBLIC API of a real `iii-sdk` release.
+//
+//   node agent.mjs --sdk 0.22.1 --url ws://127.0.0.1:PORT/ [--name NAME] [--no-telemetry]
+//                  [--metrics-interval-ms N] [--timeout-ms N] [--ready-timeout-ms N]
+//
+// The SDK version is loaded through its npm alias (`iii-sdk-<version>`, see package.json) and used the way a user of
+// that version would use it: `init()` (0.2.1/0.3.0) or `registerWorker()` (0.11.6+), `registerFunction`,
+// `trigger`/`call`/`callVoid`, `registerTriggerType`, `registerTrigger`, `onFunctionsAvailable`, ... Nothing here
+// speaks the wire protocol itself; everything the engine sees is what that SDK version sends.
+//
+// Control channel: one JSON object per line.
+//   stdin  <- commands  {"id":"c1","cmd":"registerFunction","function_id":"x","behaviour":"echo"}
+//   stdout -> events    {"event":"reply","id":"c1","cmd":"registerFunction","ok":true,...}
+//                       {"event":"invoked","function_id":"x","data":{...}}   (every handler invocation)
+//                       {"event":"ready","worker_id":"...","name":"...","sdk":"0.22.1"}
+// Commands run concurrently (a `call` that waits does not block the next command). A bad command gets an
+// `{"event":"reply","ok":false}` or `{"event":"error"}` line, never a crash. The SDKs' own console output goes to
+// stderr; the lines it prints with the "[iii]" prefix are also reported as `{"event":"console"}` so a test can
+// assert on SDK warnings (e.g. "[iii] Trigger registration failed ...").
+
+import { Console } from 'node:console';
+import { createInterface } from 'node:readline';
+import { format } from 'node:util';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output: stdout carries only our JSON lines. Everything else (the SDKs log with console.debug/info) goes to stderr.
+
+const stdoutWrite = process.stdout.write.bind(process.stdout);
+const startedAt = Date.now();
+
+function safeJson(value) {
+  const seen = new WeakSet();
+  return JSON.stringify(value, (_key, v) => {
+    if (typeof v === 'bigint') return v.toString();
+    if (v instanceof Error) return { name: v.name, message: v.message };
+    if (Buffer.isBuffer(v)) return { buffer_base64: v.toString('base64') };
+    if (v !== null && typeof v === 'object') {
+      if (seen.has(v)) return '[circular]';
+      seen.add(v);
+    }
+    return v;
+  });
+}
+
+function emit(event) {
+  try {
+    stdoutWrite(safeJson({ ...event, t: Date.now() - startedAt }) + '\n');
+  } catch (e) {
+    stdoutWrite(JSON.stringify({ event: 'error', message: `cannot serialise event: ${e?.message}` }) + '\n');
+  }
+}
+
+const stderrConsole = new Console({ stdout: process.stderr, stderr: process.stderr });
+for (const level of ['log', 'info', 'debug', 'warn', 'error', 'trace']) {
+  console[level] = (...args) => {
+    const text = format(...args);
+    stderrConsole[level === 'trace' ? 'error' : level](text);
+    if (text.startsWith('[iii]')) emit({ event: 'console', level, text });
+  };
+}
+
+process.on('uncaughtException', (e) => emit({ event: 'uncaught', message: String(e?.stack ?? e) }));
+process.on('unhandledRejection', (e) => emit({ event: 'uncaught', message: String(e?.stack ?? e) }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const args = { telemetry: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`missing value for ${a}`);
+      return argv[++i];
+    };
+    if (a === '--sdk') args.sdk = next();
+    else if (a === '--url') args.url = next();
+    else if (a === '--name') args.name = next();
+    else if (a === '--no-telemetry') args.telemetry = false;
+    else if (a === '--metrics-interval-ms') args.metricsIntervalMs = Number(next());
+    else if (a === '--timeout-ms') args.timeoutMs = Number(next());
+    else if (a === '--ready-timeout-ms') args.readyTimeoutMs = Number(next());
+    else if (a === '--description') args.description = next();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!args.sdk || !args.url) throw new Error('usage: agent.mjs --sdk VERSION --url ws://HOST:PORT/ [--name NAME]');
+  return args;
+}
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (e) {
+  emit({ event: 'fatal', message: e.message });
+  process.exit(2);
+}
+
+const SUPPORTED = ['0.2.1', '0.3.0', '0.11.6', '0.22.1'];
+if (!SUPPORTED.includes(args.sdk)) {
+  emit({ event: 'fatal', message: `unsupported sdk ${args.sdk}; one of ${SUPPORTED.join(', ')}` });
+  process.exit(2);
+}
+
+/** 0.2.1 and 0.3.0: `init()`, positional `trigger(id, data, timeout)`, `callVoid`, helpers. 0.11.6+: `registerWorker()`. */
+const legacy = args.sdk === '0.2.1' || args.sdk === '0.3.0';
+const workerName = args.name ?? `e2e-${args.sdk}-${process.pid}`;
+
+const sdkModule = await import(`iii-sdk-${args.sdk}`);
+
+const options = { workerName };
+if (args.timeoutMs) options.invocationTimeoutMs = args.timeoutMs;
+if (args.description && args.sdk === '0.22.1') options.workerDescription = args.description;
+if (args.telemetry) {
+  if (args.metricsIntervalMs) options.otel = { metricsExportIntervalMs: args.metricsIntervalMs };
+} else {
+  options.otel = { enabled: false };
+  options.enableMetricsReporting = false;
+}
+
+// The user's one line of setup, per version.
+const iii = legacy ? sdkModule.init(args.url, options) : sdkModule.registerWorker(args.url, options);
+const TriggerAction = sdkModule.TriggerAction; // 0.11.6+ only
+
+emit({ event: 'started', sdk: args.sdk, name: workerName, pid: process.pid, telemetry: args.telemetry });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Worker state kept by the "user code"
+
+const functionRefs = new Map(); // function_id -> FunctionRef
+const triggerTypes = new Map(); // type id -> { input, ref, active: Map<trigger id, TriggerConfig>, failRegister }
+const triggerHandles = new Map(); // handle -> Trigger (returned by registerTrigger)
+const subscriptions = new Map(); // handle -> unsubscribe function (onFunctionsAvailable)
+let handleSeq = 0;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls a function the way this SDK version's user would, resolving to the result. */
+function callFunction(functionId, data, timeoutMs, metadata) {
+  if (legacy) return iii.trigger(functionId, data, timeoutMs);
+  const request = { function_id: functionId, payload: data };
+  if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
+  if (metadata !== undefined) request.metadata = metadata;
+  return iii.trigger(request);
+}
+
+/** Fire-and-forget call. */
+function callVoid(functionId, data, metadata) {
+  if (legacy) return iii.callVoid(functionId, data);
+  const request = { function_id: functionId, payload: data, action: TriggerAction.Void() };
+  if (metadata !== undefined) request.metadata = metadata;
+  return iii.trigger(request);
+}
+
+/** How a rejection looks to the caller in this SDK version (0.2.1 rejects with the raw wire error object). */
+function describeError(err) {
+  if (err === null || err === undefined) return { kind: String(err) };
+  if (err instanceof Error) {
+    const out = { kind: 'Error', name: err.name, message: err.message };
+    if (err.code !== undefined) out.code = err.code;
+    if (err.function_id !== undefined) out.function_id = err.function_id;
+    if (err.stacktrace !== undefined) out.stacktrace = err.stacktrace;
+    return out;
+  }
+  if (typeof err === 'object') return { kind: 'object', ...err };
+  return { kind: typeof err, message: String(err) };
+}
+
+function describeResult(result) {
+  if (result === undefined) return { result_type: 'undefined' };
+  if (result === null) return { result_type: 'null', result: null };
+  return { result_type: Array.isArray(result) ? 'array' : typeof result, result };
+}
+
+function makeHandler(functionId, spec) {
+  const behaviour = spec.behaviour ?? 'echo';
+  return async (data, metadata) => {
+    const ev = { event: 'invoked', function_id: functionId, data: data === undefined ? null : data };
+    if (data === undefined) ev.data_undefined = true;
+    if (metadata !== undefined) ev.metadata = metadata;
+    emit(ev);
+    switch (behaviour) {
+      case 'echo':
+        return data;
+      case 'constant':
+        return spec.result;
+      case 'fail':
+        throw new Error(spec.message ?? `failure in ${functionId}`);
+      case 'throw-string':
+        throw spec.message ?? `string failure in ${functionId}`;
+      case 'sleep':
+        await sleep(spec.ms ?? 1000);
+        return data;
+      case 'never-answer':
+        return new Promise(() => {});
+      case 'return-null':
+        return null;
+      case 'return-undefined':
+        return undefined;
+      case 'forward': {
+        // Calls another function with the same payload and returns its result (chains across workers).
+        const result = await callFunction(spec.target, spec.forward_data ?? data, spec.timeout_ms);
+        return result;
+      }
+      default:
+        throw new Error(`unknown behaviour ${behaviour}`);
+    }
+  };
+}
+
+function requireString(cmd, key) {
+  const v = cmd[key];
+  if (typeof v !== 'string' || v === '') throw new Error(`${cmd.cmd}: '${key}' (string) is required`);
+  return v;
+}
+
+function unsupported(what) {
+  const e = new Error(`${what} is not part of the public API of iii-sdk ${args.sdk}`);
+  e.code = 'unsupported';
+  throw e;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands
+
+const commands = {
+  async ping() {
+    return { pong: true };
+  },
+
+  async registerFunction(cmd) {
+    const functionId = requireString(cmd, 'function_id');
+    const handler = makeHandler(functionId, cmd);
+    const opts = {};
+    for (const k of ['description', 'metadata', 'request_format', 'response_format']) {
+      if (cmd[k] !== undefined) opts[k] = cmd[k];
+    }
+    const ref = legacy
+      ? iii.registerFunction({ id: functionId, ...opts }, handler)
+      : iii.registerFunction(functionId, handler, opts);
+    functionRefs.set(functionId, ref);
+    return { function_id: ref?.id ?? functionId };
+  },
+
+  async unregisterFunction(cmd) {
+    const functionId = requireString(cmd, 'function_id');
+    const ref = functionRefs.get(functionId);
+    if (!ref) throw new Error(`function ${functionId} was not registered by this worker`);
+    ref.unregister();
+    functionRefs.delete(functionId);
+    return { function_id: functionId };
+  },
+
+  async call(cmd) {
+    const functionId = requireString(cmd, 'function_id');
+    const started = Date.now();
+    try {
+      const result = await callFunction(functionId, cmd.data, cmd.timeout_ms, cmd.metadata);
+      return { ...describeResult(result), elapsed_ms: Date.now() - started };
+    } catch (err) {
+      const e = new Error('call failed');
+      e.callError = describeError(err);
+      e.elapsedMs = Date.now() - started;
+      throw e;
+    }
+  },
+
+  async callVoid(cmd) {
+    const functionId = requireString(cmd, 'function_id');
+    await callVoid(functionId, cmd.data, cmd.metadata);
+    return { function_id: functionId };
+  },
+
+  async registerTriggerType(cmd) {
+    const typeId = requireString(cmd, 'type_id');
+    const input = { id: typeId, description: cmd.description ?? `e2e trigger type ${typeId}` };
+    const state = { input, ref: undefined, active: new Map(), failRegister: cmd.fail_register ?? null };
+    const handler = {
+      async registerTrigger(config) {
+        emit({ event: 'registerTrigger', type_id: typeId, trigger: config });
+        if (state.failRegister) throw new Error(state.failRegister);
+        state.active.set(config.id, config);
+      },
+      async unregisterTrigger(config) {
+        emit({ event: 'unregisterTrigger', type_id: typeId, trigger: config });
+        state.active.delete(config.id);
+      },
+    };
+    state.ref = iii.registerTriggerType(input, handler);
+    triggerTypes.set(typeId, state);
+    return { type_id: typeId };
+  },
+
+  async unregisterTriggerType(cmd) {
+    const typeId = requireString(cmd, 'type_id');
+    const state = triggerTypes.get(typeId);
+    if (!state) throw new Error(`trigger type ${typeId} was not registered by this worker`);
+    if (state.ref?.unregister) state.ref.unregister();
+    else iii.unregisterTriggerType(state.input);
+    triggerTypes.delete(typeId);
+    return { type_id: typeId };
+  },
+
+  /** The provider side of a trigger type: invoke the functions bound by the triggers it was told about. */
+  async fireTrigger(cmd) {
+    const typeId = requireString(cmd, 'type_id');
+    const state = triggerTypes.get(typeId);
+    if (!state) throw new Error(`trigger type ${typeId} is not provided by this worker`);
+    const targets = [...state.active.values()].filter((t) => !cmd.trigger_id || t.id === cmd.trigger_id);
+    const fired = [];
+    for (const t of targets) {
+      if (cmd.mode === 'call') {
+        try {
+          const result = await callFunction(t.function_id, cmd.data, cmd.timeout_ms);
+          fired.push({ trigger_id: t.id, function_id: t.function_id, ok: true, ...describeResult(result) });
+        } catch (err) {
+          fired.push({ trigger_id: t.id, function_id: t.function_id, ok: false, error: describeError(err) });
+        }
+      } else {
+        await callVoid(t.function_id, cmd.data);
+        fired.push({ trigger_id: t.id, function_id: t.function_id, ok: true });
+      }
+    }
+    return { fired };
+  },
+
+  async activeTriggers(cmd) {
+    const typeId = requireString(cmd, 'type_id');
+    const state = triggerTypes.get(typeId);
+    return { triggers: state ? [...state.active.values()] : [] };
+  },
+
+  async registerTrigger(cmd) {
+    const type = requireString(cmd, 'type');
+    const functionId = requireString(cmd, 'function_id');
+    const input = { type, function_id: functionId, config: cmd.config };
+    if (cmd.metadata !== undefined) {
+      if (legacy) unsupported('trigger metadata');
+      input.metadata = cmd.metadata;
+    }
+    const trigger = iii.registerTrigger(input);
+    const handle = cmd.handle ?? `trigger-${++handleSeq}`;
+    triggerHandles.set(handle, trigger);
+    // The SDKs' Trigger handle has only unregister(); the instance id is visible to the provider only.
+    return { handle };
+  },
+
+  async unregisterTrigger(cmd) {
+    const handle = requireString(cmd, 'handle');
+    const trigger = triggerHandles.get(handle);
+    if (!trigger) throw new Error(`unknown trigger handle ${handle}`);
+    trigger.unregister();
+    triggerHandles.delete(handle);
+    return { handle };
+  },
+
+  async registerService(cmd) {
+    if (typeof iii.registerService !== 'function') unsupported('registerService');
+    const service = { id: requireString(cmd, 'service_id') };
+    for (const k of ['name', 'description', 'parent_service_id']) if (cmd[k] !== undefined) service[k] = cmd[k];
+    iii.registerService(service);
+    return { service_id: service.id };
+  },
+
+  async onFunctionsAvailable(cmd) {
+    if (typeof iii.onFunctionsAvailable !== 'function') unsupported('onFunctionsAvailable');
+    const handle = cmd.handle ?? `fa-${++handleSeq}`;
+    const off = iii.onFunctionsAvailable((functions) => emit({ event: 'functionsAvailable', handle, functions }));
+    subscriptions.set(handle, off);
+    return { handle };
+  },
+
+  async offFunctionsAvailable(cmd) {
+    const handle = requireString(cmd, 'handle');
+    const off = subscriptions.get(handle);
+    if (!off) throw new Error(`unknown subscription ${handle}`);
+    off();
+    subscriptions.delete(handle);
+    return { handle };
+  },
+
+  /** 0.2.1/0.3.0 helper `listFunctions()`; later versions only through trigger('engine::functions::list'). */
+  async listFunctions(cmd) {
+    if (typeof iii.listFunctions === 'function') return { via: 'helper', functions: await iii.listFunctions() };
+    const r = await callFunction('engine::functions::list', cmd.data ?? {}, cmd.timeout_ms);
+    return { via: 'trigger', functions: r?.functions };
+  },
+
+  async listWorkers(cmd) {
+    if (typeof iii.listWorkers === 'function') return { via: 'helper', workers: await iii.listWorkers() };
+    const r = await callFunction('engine::workers::list', cmd.data ?? {}, cmd.timeout_ms);
+    return { via: 'trigger', workers: r?.workers };
+  },
+
+  async exit(cmd) {
+    setImmediate(() => shutdownAndExit(cmd.code ?? 0));
+    return { exiting: true };
+  },
+};
+
+async function run(cmd) {
+  const id = cmd.id ?? null;
+  const name = cmd.cmd;
+  const fn = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!fn) {
+    emit({ event: 'reply', id, cmd: name, ok: false, error: { kind: 'agent', message: `unknown command ${name}` } });
+    return;
+  }
+  try {
+    const result = await fn(cmd);
+    emit({ event: 'reply', id, cmd: name, ok: true, ...result });
+  } catch (err) {
+    if (err?.callError) {
+      emit({ event: 'reply', id, cmd: name, ok: false, error: err.callError, elapsed_ms: err.elapsedMs });
+    } else {
+      emit({ event: 'reply', id, cmd: name, ok: false, error: { kind: 'agent', ...describeError(err) } });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Readiness: the SDK never tells its user "connected" (0.2.1/0.3.0 have onConnectionStateChange, later versions
+// nothing public), so we do what a user would: call an engine built-in until it answers, then find ourselves in
+// the worker listing by name to learn our worker id.
+
+async function becomeReady() {
+  const deadline = Date.now() + (args.readyTimeoutMs ?? 60000);
+  let firstAnswerAt = 0;
+  let lastError;
+  while (Date.now() < deadline && !shuttingDown) {
+    try {
+      const r = await callFunction('engine::workers::list', {}, 2000);
+      if (!firstAnswerAt) firstAnswerAt = Date.now();
+      const rows = Array.isArray(r?.workers) ? r.workers : [];
+      const me = rows.find((w) => w && w.name === workerName);
+      if (me) {
+        emit({ event: 'ready', sdk: args.sdk, name: workerName, worker_id: me.id ?? me.worker_id ?? null });
+        return;
+      }
+      // The engine answers but does not list us (yet): metadata registration is fire-and-forget.
+      if (Date.now() - firstAnswerAt > 10000) break;
+    } catch (err) {
+      lastError = describeError(err);
+    }
+    await sleep(firstAnswerAt ? 100 : 200);
+  }
+  if (shuttingDown) return;
+  if (firstAnswerAt) {
+    emit({ event: 'ready', sdk: args.sdk, name: workerName, worker_id: null, warning: 'own worker not found in engine::workers::list' });
+  } else {
+    emit({ event: 'not_ready', sdk: args.sdk, name: workerName, error: lastError ?? null });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle
+
+let shuttingDown = false;
+
+async function shutdownAndExit(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  try {
+    await Promise.race([iii.shutdown(), sleep(3000)]);
+  } catch (e) {
+    emit({ event: 'error', message: `shutdown: ${e?.message ?? e}` });
+  }
+  emit({ event: 'exited', code });
+  process.stdout.write('', () => process.exit(code));
+}
+
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', (line) => {
+  if (!line.trim()) return;
+  let cmd;
+  try {
+    cmd = JSON.parse(line);
+  } catch (e) {
+    emit({ event: 'error', message: `not JSON: ${e.message}`, line });
+    return;
+  }
+  if (cmd === null || typeof cmd !== 'object' || Array.isArray(cmd) || typeof cmd.cmd !== 'string') {
+    emit({ event: 'error', message: 'a command is an object with a string "cmd"', line });
+    return;
+  }
+  run(cmd);
+});
+// The driver going away (stdin closed) ends the worker gracefully.
+rl.on('close', () => shutdownAndExit(0));
+process.on('SIGTERM', () => shutdownAndExit(0));
+process.on('SIGINT', () => shutdownAndExit(0));
+
+becomeReady();
