@@ -3,8 +3,8 @@ package iii.engine.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,15 +35,7 @@ class DiscoveryEventsIT extends E2eSupport {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return EngineUnderTest.deployment();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    @Override
-    protected URL engineBase() {
-        return base;
+        return ArquillianEngine.deployment();
     }
 
     static Predicate<JsonObject> workerEvent(String event, String workerId) {

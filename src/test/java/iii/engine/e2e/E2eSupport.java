@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URI;
@@ -14,14 +15,15 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.AfterEach;
 
 /**
  * What every end-to-end test class shares: the engine's worker URL, per-test resources (processes, sockets) that
  * are always closed after the test, unique ids, and a Java observer worker for the engine's listings.
  *
- * <p>Subclasses are Arquillian client tests ({@code @RunAsClient}) with their own {@code @Deployment} and an
- * injected {@code @ArquillianResource URL}, which they hand over through {@link #engineBase()}.
+ * <p>Subclasses are Arquillian client tests ({@code @RunAsClient}) with their own {@code @Deployment}; Arquillian
+ * injects the deployment's URL here.
  */
 abstract class E2eSupport {
 
@@ -32,11 +34,12 @@ abstract class E2eSupport {
     private JavaWorker observer;
 
     /** The URL Arquillian injected for the deployment. */
-    protected abstract URL engineBase();
+    @ArquillianResource
+    URL base;
 
     /** The worker socket of the engine under test: {@code ws://127.0.0.1:<port>/}. */
     protected URI ws() {
-        return EngineUnderTest.workerUrl(engineBase());
+        return ArquillianEngine.workerUri(base);
     }
 
     @AfterEach

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iii.engine.e2e.Peer.Kind;
 import iii.engine.e2e.Peer.Outcome;
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,15 +39,7 @@ class ErrorsAndFireAndForgetIT extends E2eSupport {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return EngineUnderTest.deployment(Map.of("iii.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES)));
-    }
-
-    @ArquillianResource
-    URL base;
-
-    @Override
-    protected URL engineBase() {
-        return base;
+        return ArquillianEngine.deployment(Map.of("iii.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES)));
     }
 
     static Stream<Arguments> failingCalleeAndCaller() {

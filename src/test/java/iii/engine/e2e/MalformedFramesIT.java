@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,15 +28,7 @@ class MalformedFramesIT extends E2eSupport {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return EngineUnderTest.deployment();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    @Override
-    protected URL engineBase() {
-        return base;
+        return ArquillianEngine.deployment();
     }
 
     @ParameterizedTest

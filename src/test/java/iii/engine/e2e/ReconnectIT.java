@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,15 +36,7 @@ class ReconnectIT extends E2eSupport {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return EngineUnderTest.deployment();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    @Override
-    protected URL engineBase() {
-        return base;
+        return ArquillianEngine.deployment();
     }
 
     private TcpProxy proxy() {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iii.engine.e2e.Peer.Kind;
 import iii.engine.e2e.Peer.Outcome;
+import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,15 +39,7 @@ class WorkerCrashIT extends E2eSupport {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return EngineUnderTest.deployment();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    @Override
-    protected URL engineBase() {
-        return base;
+        return ArquillianEngine.deployment();
     }
 
     static Stream<Arguments> calleeAndCaller() {
