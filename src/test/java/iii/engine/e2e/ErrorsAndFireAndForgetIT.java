@@ -37,9 +37,13 @@ class ErrorsAndFireAndForgetIT extends E2eSupport {
     /** A small frame limit (Part A item 7) so the oversized-payload test stays cheap; other tests stay far below. */
     static final int MAX_FRAME_BYTES = 1 << 20;
 
+    /** A short engine-side expiry (Part A item 6), well under the SDKs' own 30 s; no other test waits that long. */
+    static final int INVOCATION_TIMEOUT_MS = 3_000;
+
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ArquillianEngine.deployment(Map.of("iii.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES)));
+        return ArquillianEngine.deployment(Map.of("iii.max-frame-bytes", Integer.toString(MAX_FRAME_BYTES),
+                "iii.invocation-timeout-ms", Integer.toString(INVOCATION_TIMEOUT_MS)));
     }
 
     static Stream<Arguments> failingCalleeAndCaller() {
@@ -169,5 +173,23 @@ class ErrorsAndFireAndForgetIT extends E2eSupport {
         // The caller's connection and the callee are fine.
         Outcome small = from.call(fn, JsonKit.obj("blob", "small"), Duration.ofSeconds(20));
         assertTrue(small.ok(), () -> small.raw().toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"SDK_0_2_1", "SDK_0_11_6", "SDK_0_22_1", "JAVA"})
+    void unanswered_call_fails_with_timeout_at_the_engines_limit(Kind caller) {
+        JavaWorker callee = java("silent-" + shortId());
+        Peer from = peer(caller);
+        String fn = fid("silent");
+        callee.registerSilentFunction(fn);
+        awaitFunctionListed(fn);
+
+        Outcome out = from.call(fn, JsonKit.obj("n", 1), Duration.ofSeconds(25));
+
+        assertFalse(out.ok(), () -> out.raw().toString());
+        assertEquals("timeout", out.errorCode(), () -> out.raw().toString());
+        assertTrue(out.elapsedMs() >= INVOCATION_TIMEOUT_MS - 100 && out.elapsedMs() < 15_000,
+                () -> "expired by the engine after about " + INVOCATION_TIMEOUT_MS + " ms: " + out.elapsedMs());
+        assertEquals(1, callee.awaitInvocations(fn, 1, SHORT).size());
     }
 }
