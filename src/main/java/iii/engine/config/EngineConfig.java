@@ -14,6 +14,7 @@ public class EngineConfig {
     private int maxFrameBytes;
     private long invocationTimeoutMillis;
     private long functionsAvailableDelayMillis;
+    private long sendQueueLimit;
 
     protected EngineConfig() {
     }
@@ -23,10 +24,12 @@ public class EngineConfig {
             @ConfigProperty(name = "iii.max-frame-bytes", defaultValue = "16777216") int maxFrameBytes,
             @ConfigProperty(name = "iii.invocation-timeout-ms", defaultValue = "600000") long invocationTimeoutMillis,
             @ConfigProperty(name = "iii.functions-available.delay-ms", defaultValue = "100")
-            long functionsAvailableDelayMillis) {
+            long functionsAvailableDelayMillis,
+            @ConfigProperty(name = "iii.send-queue-limit", defaultValue = "67108864") long sendQueueLimit) {
         this.maxFrameBytes = maxFrameBytes;
         this.invocationTimeoutMillis = invocationTimeoutMillis;
         this.functionsAvailableDelayMillis = functionsAvailableDelayMillis;
+        this.sendQueueLimit = sendQueueLimit;
     }
 
     /** Largest frame the engine processes; larger ones are answered with {@code payload_too_large}. */
@@ -42,5 +45,10 @@ public class EngineConfig {
     /** How long a burst of function changes is gathered before {@code engine::functions-available} fires. */
     public long functionsAvailableDelayMillis() {
         return functionsAvailableDelayMillis;
+    }
+
+    /** Characters of frames that may wait for a worker to read them; past it the worker's connection is closed. */
+    public long sendQueueLimit() {
+        return sendQueueLimit;
     }
 }

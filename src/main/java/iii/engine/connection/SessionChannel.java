@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,24 +19,34 @@ import java.util.logging.Logger;
  * The single writer of one WebSocket session. Containers refuse concurrent sends on a session, and a blocking send
  * would hold the caller's thread while a slow worker reads, so frames go into a queue that one asynchronous send at
  * a time drains. A send that completes inline (the common case) continues the loop instead of recursing. A failed
- * send closes this connection; nobody else is affected.
+ * send closes this connection, and so does a worker that stops reading until its queue passes the limit: nobody
+ * else is affected, and the engine's memory stays bounded.
  */
 final class SessionChannel implements WorkerChannel {
 
     private static final Logger LOG = Logger.getLogger(SessionChannel.class.getName());
 
     private final Session session;
+    private final long queueLimit;
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean closed;
 
-    SessionChannel(Session session) {
+    /** @param queueLimit characters that may wait for the worker to read them before the connection is closed */
+    SessionChannel(Session session, long queueLimit) {
         this.session = session;
+        this.queueLimit = queueLimit;
     }
 
     @Override
     public void send(String frame) {
         if (closed) {
+            return;
+        }
+        if (queued.addAndGet(frame.length()) > queueLimit) {
+            LOG.warning(() -> "A worker left more than " + queueLimit + " characters unread; closing its connection");
+            close("too many unread frames");
             return;
         }
         queue.add(frame);
@@ -63,6 +74,7 @@ final class SessionChannel implements WorkerChannel {
                 }
                 continue;
             }
+            queued.addAndGet(-next.length());
             var completion = new Completion();
             try {
                 session.getAsyncRemote().sendText(next, completion);

@@ -55,7 +55,7 @@ public class WorkerEndpoint {
     public void open(Session session) {
         session.setMaxIdleTimeout(0);
         frames = new FrameAssembler(config.maxFrameBytes());
-        worker = new Worker(new SessionChannel(session), remoteAddress(session));
+        worker = new Worker(new SessionChannel(session, config.sendQueueLimit()), remoteAddress(session));
         workers.add(worker);
         worker.send(Codec.encode(new WorkerRegistered(worker.id(), worker.reattachToken())));
         LOG.info(() -> "Worker " + worker.id() + " connected from " + worker.ipAddress());

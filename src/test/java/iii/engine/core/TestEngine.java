@@ -70,7 +70,7 @@ public final class TestEngine implements AutoCloseable {
     final Dispatcher dispatcher;
 
     TestEngine() {
-        this(new EngineConfig(1024 * 1024, 600_000, 10));
+        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20));
     }
 
     TestEngine(EngineConfig config) {
