@@ -15,6 +15,7 @@ public class EngineConfig {
     private long invocationTimeoutMillis;
     private long functionsAvailableDelayMillis;
     private long sendQueueLimit;
+    private long heartbeatMillis;
 
     protected EngineConfig() {
     }
@@ -25,11 +26,13 @@ public class EngineConfig {
             @ConfigProperty(name = "iii.invocation-timeout-ms", defaultValue = "600000") long invocationTimeoutMillis,
             @ConfigProperty(name = "iii.functions-available.delay-ms", defaultValue = "100")
             long functionsAvailableDelayMillis,
-            @ConfigProperty(name = "iii.send-queue-limit", defaultValue = "67108864") long sendQueueLimit) {
+            @ConfigProperty(name = "iii.send-queue-limit", defaultValue = "67108864") long sendQueueLimit,
+            @ConfigProperty(name = "iii.heartbeat-ms", defaultValue = "20000") long heartbeatMillis) {
         this.maxFrameBytes = maxFrameBytes;
         this.invocationTimeoutMillis = invocationTimeoutMillis;
         this.functionsAvailableDelayMillis = functionsAvailableDelayMillis;
         this.sendQueueLimit = sendQueueLimit;
+        this.heartbeatMillis = heartbeatMillis;
     }
 
     /** Largest frame the engine processes; larger ones are answered with {@code payload_too_large}. */
@@ -50,5 +53,13 @@ public class EngineConfig {
     /** Characters of frames that may wait for a worker to read them; past it the worker's connection is closed. */
     public long sendQueueLimit() {
         return sendQueueLimit;
+    }
+
+    /**
+     * How often each worker is pinged; one that sends nothing, not even a pong, for two beats in a row is taken as
+     * gone. 0 turns the heartbeat off.
+     */
+    public long heartbeatMillis() {
+        return heartbeatMillis;
     }
 }

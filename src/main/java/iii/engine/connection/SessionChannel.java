@@ -7,6 +7,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,9 @@ final class SessionChannel implements WorkerChannel {
 
     private final Session session;
     private final long queueLimit;
+    /** Stands for a ping in the queue, so that pings too are sent by the single writer. */
+    private static final String PING = new String("ping");
+
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -54,6 +58,14 @@ final class SessionChannel implements WorkerChannel {
     }
 
     @Override
+    public void ping() {
+        if (!closed) {
+            queue.add(PING);
+            drain();
+        }
+    }
+
+    @Override
     public void close(String reason) {
         closed = true;
         queue.clear();
@@ -74,6 +86,11 @@ final class SessionChannel implements WorkerChannel {
                 }
                 continue;
             }
+            if (next == PING) {
+                sendPing();
+                sending.set(false);
+                continue;
+            }
             queued.addAndGet(-next.length());
             var completion = new Completion();
             try {
@@ -84,6 +101,14 @@ final class SessionChannel implements WorkerChannel {
             if (!completion.returned()) {
                 return;
             }
+        }
+    }
+
+    private void sendPing() {
+        try {
+            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Ping to a worker failed", e);
         }
     }
 

@@ -17,6 +17,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
@@ -64,6 +65,7 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void text(String part, boolean last) {
+        worker.heard();
         var frame = frames.text(part, last);
         if (frame == null || worker.isRetired()) {
             return;
@@ -77,6 +79,7 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
+        worker.heard();
         var frame = frames.binary(part, last);
         if (frame == null || worker.isRetired()) {
             return;
@@ -86,6 +89,11 @@ public class WorkerEndpoint {
         } else {
             dispatcher.onBinary(worker, frame);
         }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        worker.heard();
     }
 
     @OnClose

@@ -1,5 +1,7 @@
 package iii.engine.registry;
 
+import iii.engine.protocol.RawJson;
+
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +26,9 @@ public final class Worker {
     private volatile WorkerMetadata metadata = WorkerMetadata.NONE;
     private volatile boolean spokeProtocol;
     private volatile boolean sentTelemetry;
+    private volatile RawJson latestMetrics;
+    private volatile boolean heard = true;
+    private int silentBeats;
 
     public Worker(WorkerChannel channel, String ipAddress) {
         this.channel = channel;
@@ -54,6 +59,26 @@ public final class Worker {
         channel.close(reason);
     }
 
+    /** Something (a frame or a pong) arrived from the worker. */
+    public void heard() {
+        if (!heard) {
+            heard = true;
+        }
+    }
+
+    /**
+     * One heartbeat: counts the beats in a row in which nothing arrived, and pings the worker for the next one.
+     * Called by one thread only.
+     *
+     * @return how many beats in a row passed without a word from the worker
+     */
+    public int beat() {
+        silentBeats = heard ? 0 : silentBeats + 1;
+        heard = false;
+        channel.ping();
+        return silentBeats;
+    }
+
     /** Ids of the functions this connection registered and still owns. */
     public Set<String> functionIds() {
         return functionIds;
@@ -70,6 +95,15 @@ public final class Worker {
 
     public void metadata(WorkerMetadata metadata) {
         this.metadata = metadata;
+    }
+
+    /** The latest values of the worker's resource gauges (§10.1 {@code latest_metrics}), or null before any. */
+    public RawJson latestMetrics() {
+        return latestMetrics;
+    }
+
+    public void latestMetrics(RawJson latestMetrics) {
+        this.latestMetrics = latestMetrics;
     }
 
     /**

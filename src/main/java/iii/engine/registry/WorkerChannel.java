@@ -9,6 +9,9 @@ public interface WorkerChannel {
     /** Queues one text frame for the worker; silently dropped once the channel is closed. */
     void send(String frame);
 
+    /** Queues a WebSocket ping; the worker's pong proves the connection is alive. */
+    void ping();
+
     /** Closes the connection; the usual disconnect cleanup follows. */
     void close(String reason);
 }

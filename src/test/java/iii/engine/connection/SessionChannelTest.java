@@ -48,6 +48,10 @@ class SessionChannelTest {
                             }
                             return null;
                         }
+                        if (method.getName().equals("sendPing")) {
+                            sent.add("<ping>");
+                            return null;
+                        }
                         throw new UnsupportedOperationException(method.getName());
                     });
             return (Session) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Session.class},
@@ -134,5 +138,17 @@ class SessionChannelTest {
         assertEquals("too many unread frames", fake.closed.getReasonPhrase());
         channel.send("ignored");
         assertEquals(1, fake.sent.size());
+    }
+
+    @Test
+    void pingsWaitTheirTurnBehindFramesBeingSent() {
+        var fake = new FakeSession(false);
+        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE);
+        channel.send("a");
+        channel.ping();
+        channel.send("b");
+        assertEquals(List.of("a"), fake.sent);
+        fake.completeOne();
+        assertEquals(List.of("a", "<ping>", "b"), fake.sent);
     }
 }

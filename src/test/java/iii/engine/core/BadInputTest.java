@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Part A 8: a bad frame gets a clear error, changes nothing, and the connection stays open. */
 class BadInputTest {
 
-    private final TestEngine engine = new TestEngine(new EngineConfig(4096, 600_000, 10, 1 << 20));
+    private final TestEngine engine = new TestEngine(new EngineConfig(4096, 600_000, 10, 1 << 20, 0));
 
     @AfterEach
     void close() {

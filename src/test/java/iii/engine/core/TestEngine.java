@@ -46,6 +46,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -70,7 +71,7 @@ public final class TestEngine implements AutoCloseable {
     final Dispatcher dispatcher;
 
     TestEngine() {
-        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20));
+        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0));
     }
 
     TestEngine(EngineConfig config) {
@@ -121,6 +122,7 @@ public final class TestEngine implements AutoCloseable {
         final Worker worker;
         final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
         volatile boolean closed;
+        final AtomicInteger pings = new AtomicInteger();
 
         TestWorker(TestEngine engine) {
             this.engine = engine;
@@ -135,12 +137,18 @@ public final class TestEngine implements AutoCloseable {
         }
 
         @Override
+        public void ping() {
+            pings.incrementAndGet();
+        }
+
+        @Override
         public void close(String reason) {
             closed = true;
         }
 
         /** Sends a text frame to the engine. */
         TestWorker say(String frame) {
+            worker.heard();
             engine.dispatcher.onText(worker, frame);
             return this;
         }
