@@ -160,7 +160,17 @@ class SmokeIT {
             out.flush();
         }
 
+        /** The next frame from the engine; its heartbeat pings are answered and skipped. */
         Frame read() throws IOException {
+            Frame frame = readAny();
+            while (frame.opcode() == 0x9) {
+                send(0xA, frame.payload());
+                frame = readAny();
+            }
+            return frame;
+        }
+
+        private Frame readAny() throws IOException {
             int b0 = in.readUnsignedByte();
             int b1 = in.readUnsignedByte();
             long length = b1 & 0x7f;
