@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -104,9 +105,16 @@ public class DiscoveryEvents {
         }
     }
 
-    /** Sends the whole, unfiltered function list if the set of ids differs from the one sent last. */
+    /**
+     * Sends the whole, unfiltered function list if the set of ids differs from the one sent last. With no subscriber
+     * nothing is built; the first subscriber's own registration is a change, so it gets the list then.
+     */
     void fireFunctionsAvailable() {
         functionsEventScheduled.set(false);
+        if (subscribers(FUNCTIONS_AVAILABLE).isEmpty()) {
+            lastFunctionIds = "";
+            return;
+        }
         var all = functions.all().stream().sorted(Comparator.comparing(FunctionEntry::id)).toList();
         var ids = String.join("\n", all.stream().map(FunctionEntry::id).toList());
         if (ids.equals(lastFunctionIds)) {
@@ -130,15 +138,17 @@ public class DiscoveryEvents {
         fire(WORKERS_AVAILABLE_DISCOVERY, payload);
     }
 
+    private List<Trigger> subscribers(String type) {
+        return triggerRegistry.live().stream().filter(trigger -> trigger.type().equals(type)).toList();
+    }
+
     private void fire(String type, RawJson payload) {
-        for (var trigger : triggerRegistry.live()) {
-            if (trigger.type().equals(type)) {
-                invoker.invoke(Call.fromEngine(trigger.functionId(), payload)).thenAccept(outcome -> {
-                    if (outcome.isError()) {
-                        LOG.fine(() -> type + " event to " + trigger.functionId() + " failed: " + outcome.error());
-                    }
-                });
-            }
+        for (var trigger : subscribers(type)) {
+            invoker.invoke(Call.fromEngine(trigger.functionId(), payload)).thenAccept(outcome -> {
+                if (outcome.isError()) {
+                    LOG.fine(() -> type + " event to " + trigger.functionId() + " failed: " + outcome.error());
+                }
+            });
         }
     }
 }
