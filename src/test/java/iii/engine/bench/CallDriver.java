@@ -1,0 +1,198 @@
+package iii.engine.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One cell's closed loop of calls on one connection: {@code inflight} calls outstanding at all times, each reply
+ * verified (its id, then its payload) and answered by the next call, on the connection's reader thread. The same
+ * {@code invokefunction} frames go to the engine (answered by an {@code invocationresult} whose {@code result} is the
+ * callee's echo of {@code data}) and to the echo floor (answered by the frame itself, whose {@code data} is checked).
+ *
+ * <p>Call {@code k} of slot {@code s} has sequence number {@code s + k * inflight}; the invocation id is a per-cell
+ * random UUID prefix followed by the sequence number in hex, and {@code data} is
+ * {@code {"n":"<sequence, 16 hex>","pad":"xx…"}}, exactly {@code payloadBytes} long.
+ */
+final class CallDriver implements Conn.Listener {
+
+    static final String FUNCTION = "bench::echo";
+
+    private final boolean engine;
+    private final int inflight;
+    private final String idPrefix;
+    private final String padRaw;
+    private final String framePrefix;
+    private final long[] slotSeq;
+    private final long[] slotSent;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicLong errors = new AtomicLong();
+    private final List<String> errorSamples = new ArrayList<>();
+    private volatile boolean recording;
+    private volatile boolean stopping;
+    private long[] samples = new long[1 << 16];
+    private int sampleCount;
+    private long completed;
+    private Conn client;
+
+    CallDriver(boolean engine, int payloadBytes, int inflight) {
+        this.engine = engine;
+        this.inflight = inflight;
+        var r = ThreadLocalRandom.current();
+        this.idPrefix = String.format("%08x-%04x-4%03x-8%03x-", r.nextInt(), r.nextInt(0x10000), r.nextInt(0x1000),
+                r.nextInt(0x1000));
+        int padLength = payloadBytes - "{\"n\":\"0123456789abcdef\",\"pad\":\"\"}".length();
+        if (padLength < 0) {
+            throw new IllegalArgumentException("payload too small: " + payloadBytes);
+        }
+        this.padRaw = "\"" + "x".repeat(padLength) + "\"";
+        this.framePrefix = "{\"type\":\"invokefunction\",\"invocation_id\":\"" + idPrefix;
+        this.slotSeq = new long[inflight];
+        this.slotSent = new long[inflight];
+    }
+
+    /** The data of call {@code seq}, exactly the payload size. */
+    String data(long seq) {
+        return "{\"n\":\"" + hex(seq, 16) + "\",\"pad\":" + padRaw + "}";
+    }
+
+    String frame(long seq) {
+        return framePrefix + hex(seq, 12) + "\",\"function_id\":\"" + FUNCTION + "\",\"data\":" + data(seq) + "}";
+    }
+
+    /** Sends the first call of every slot. */
+    void start(Conn client) throws IOException {
+        this.client = client;
+        outstanding.set(inflight);
+        for (int s = 0; s < inflight; s++) {
+            slotSeq[s] = s;
+            slotSent[s] = System.nanoTime();
+            client.send(frame(s));
+        }
+    }
+
+    /** Starts counting completed calls and recording latencies. */
+    void record(boolean on) {
+        recording = on;
+    }
+
+    /** Sends no further calls; waits up to {@code millis} for the outstanding ones; returns how many never came. */
+    int stop(long millis) throws InterruptedException {
+        stopping = true;
+        long deadline = System.currentTimeMillis() + millis;
+        while (outstanding.get() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(2);
+        }
+        int missing = Math.max(0, outstanding.get());
+        if (missing > 0) {
+            error(missing + " call(s) never answered");
+            errors.addAndGet(missing - 1);
+        }
+        return missing;
+    }
+
+    @Override
+    public void onText(Conn from, String text) {
+        long now = System.nanoTime();
+        String id = MiniJson.string(text, 0, "invocation_id");
+        if (engine) {
+            String type = MiniJson.string(text, 0, "type");
+            if ("workerregistered".equals(type) || "ping".equals(type) || "pong".equals(type)) {
+                return;
+            }
+            if (!"invocationresult".equals(type)) {
+                error("unexpected frame: " + abbreviate(text));
+                return;
+            }
+        }
+        if (id == null || id.length() != 36 || !id.startsWith(idPrefix)) {
+            error("reply with an unknown invocation_id: " + abbreviate(text));
+            return;
+        }
+        long seq = Long.parseLong(id, 24, 36, 16);
+        int slot = (int) (seq % inflight);
+        if (slotSeq[slot] != seq) {
+            error("reply to call " + seq + " that is not outstanding: " + abbreviate(text));
+            return;
+        }
+        long at = MiniJson.member(text, 0, engine ? "result" : "data");
+        if (at < 0) {
+            error("reply without " + (engine ? "result" : "data") + ": " + abbreviate(text));
+        } else {
+            int start = MiniJson.start(at);
+            if (!MiniJson.memberEquals(text, start, "n", "\"" + hex(seq, 16) + "\"")
+                    || !MiniJson.memberEquals(text, start, "pad", padRaw)) {
+                error("reply " + seq + " with the wrong payload: " + abbreviate(text));
+            } else if (recording) {
+                if (sampleCount == samples.length) {
+                    samples = Arrays.copyOf(samples, samples.length * 2);
+                }
+                samples[sampleCount++] = now - slotSent[slot];
+                completed++;
+            }
+        }
+        if (stopping) {
+            slotSeq[slot] = -1;
+            outstanding.decrementAndGet();
+            return;
+        }
+        long next = seq + inflight;
+        slotSeq[slot] = next;
+        slotSent[slot] = System.nanoTime();
+        try {
+            client.send(frame(next));
+        } catch (IOException e) {
+            error("send failed: " + e);
+        }
+    }
+
+    @Override
+    public void onClosed(Conn from, Throwable error) {
+        if (!stopping) {
+            error("connection closed: " + error);
+        }
+    }
+
+    long completed() {
+        return completed;
+    }
+
+    long errors() {
+        return errors.get();
+    }
+
+    synchronized List<String> errorSamples() {
+        return List.copyOf(errorSamples);
+    }
+
+    /** Latencies in nanoseconds, sorted. Read after {@link #stop}. */
+    long[] sortedSamples() {
+        var sorted = Arrays.copyOf(samples, sampleCount);
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    private synchronized void error(String what) {
+        errors.incrementAndGet();
+        if (errorSamples.size() < 5) {
+            errorSamples.add(what);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…(" + text.length() + " chars)";
+    }
+
+    private static String hex(long value, int digits) {
+        var chars = new char[digits];
+        for (int i = digits - 1; i >= 0; i--) {
+            chars[i] = Character.forDigit((int) (value & 0xF), 16);
+            value >>>= 4;
+        }
+        return new String(chars);
+    }
+}
