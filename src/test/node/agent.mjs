@@ -197,6 +197,16 @@ function makeHandler(functionId, spec) {
         return null;
       case 'return-undefined':
         return undefined;
+      case 'http-echo': {
+        // An HTTP trigger handler: answers {status_code, headers, body} with the request it received as the body
+        // (without the channel references of 0.11.6+, which this engine does not send yet).
+        const received = data && typeof data === 'object' ? { ...data } : data;
+        if (received && typeof received === 'object') {
+          delete received.request_body;
+          delete received.response;
+        }
+        return { status_code: spec.status_code ?? 200, headers: spec.headers ?? {}, body: { received } };
+      }
       case 'forward': {
         // Calls another function with the same payload and returns its result (chains across workers).
         const result = await callFunction(spec.target, spec.forward_data ?? data, spec.timeout_ms);
@@ -242,6 +252,15 @@ const commands = {
     return { function_id: ref?.id ?? functionId };
   },
 
+  /** 0.11.6+: an external (HTTP-invoked) function, `registerFunction(id, {url, method, timeout_ms, headers, auth})`. */
+  async registerHttpFunction(cmd) {
+    if (legacy) unsupported('HTTP-invoked functions');
+    const functionId = requireString(cmd, 'function_id');
+    const ref = iii.registerFunction(functionId, cmd.invocation ?? {}, cmd.options ?? {});
+    functionRefs.set(functionId, ref);
+    return { function_id: ref?.id ?? functionId };
+  },
+
   async unregisterFunction(cmd) {
     const functionId = requireString(cmd, 'function_id');
     const ref = functionRefs.get(functionId);
@@ -263,6 +282,49 @@ const commands = {
       e.elapsedMs = Date.now() - started;
       throw e;
     }
+  },
+
+  /** A call made inside a span of this worker (`span`: its name), so the SDK sends a traceparent; the reply names it. */
+  async callInSpan(cmd) {
+    const functionId = requireString(cmd, 'function_id');
+    const { trace } = await import('@opentelemetry/api');
+    return trace.getTracer('e2e-agent').startActiveSpan(cmd.span ?? `agent call ${functionId}`, async (span) => {
+      const ids = { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId };
+      try {
+        const result = await callFunction(functionId, cmd.data, cmd.timeout_ms);
+        return { ...describeResult(result), ...ids };
+      } catch (err) {
+        const e = new Error('call failed');
+        e.callError = describeError(err);
+        throw e;
+      } finally {
+        span.end();
+      }
+    });
+  },
+
+  /** 0.2.1/0.3.0 `onLog(cb, {level})`: every log record delivered is reported as a `log` event. */
+  async onLog(cmd) {
+    if (typeof iii.onLog !== 'function') unsupported('onLog');
+    const handle = cmd.handle ?? `log-${++handleSeq}`;
+    const off = iii.onLog((log) => emit({ event: 'log', handle, log }), cmd.level ? { level: cmd.level } : undefined);
+    subscriptions.set(handle, off);
+    return { handle };
+  },
+
+  /** Logs a message: through the SDK's `Logger` (OpenTelemetry logs) or by calling `engine::log::<level>`. */
+  async log(cmd) {
+    const level = cmd.level ?? 'info';
+    const message = requireString(cmd, 'message');
+    if (cmd.via === 'function') {
+      const payload = { message };
+      if (cmd.data !== undefined) payload.data = cmd.data;
+      await callFunction(`engine::log::${level}`, payload, cmd.timeout_ms);
+      return { via: 'function' };
+    }
+    if (typeof sdkModule.Logger !== 'function') unsupported('Logger');
+    new sdkModule.Logger(undefined, cmd.service_name ?? workerName)[level](message, cmd.data);
+    return { via: 'logger' };
   },
 
   async callVoid(cmd) {

@@ -45,18 +45,20 @@ public class Dispatcher {
 
     private Map<Class<?>, MessageHandler<?>> handlers;
     private Invoker invoker;
+    private TelemetryFrames telemetry;
 
     protected Dispatcher() {
     }
 
     @Inject
-    public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker) {
-        this(handlers.stream().toList(), invoker);
+    public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry) {
+        this(handlers.stream().toList(), invoker, telemetry);
     }
 
-    public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker) {
+    public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry) {
         this.handlers = index(handlers);
         this.invoker = invoker;
+        this.telemetry = telemetry;
     }
 
     /** Maps each message type to its handler; fails unless every type has exactly one handler or is ignored. */
@@ -92,12 +94,13 @@ public class Dispatcher {
     }
 
     /**
-     * One binary frame: telemetry (its 4-byte prefix says which) is accepted and not answered; anything else is
-     * taken as a UTF-8 protocol message.
+     * One binary frame: telemetry (its 4-byte prefix says which) goes to {@link TelemetryFrames} and is not
+     * answered; anything else is taken as a UTF-8 protocol message.
      */
     public void onBinary(Worker from, ByteBuffer frame) {
         if (isTelemetry(frame)) {
             from.sentTelemetry();
+            telemetry.accept(from, frame);
             return;
         }
         try {

@@ -1,19 +1,23 @@
 package iii.engine.dispatch;
 
+import iii.engine.external.ExternalFunctions;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.ErrorCode;
 import iii.engine.protocol.Message;
 import iii.engine.protocol.Message.RegisterFunction;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.RemoteFunction;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.logging.Logger;
 
 /**
- * A worker registers a function it answers. The newest registration of an id owns it: a previous owner simply loses
+ * A worker registers a function it answers, or an external HTTP function (with {@code invocation}) that the engine
+ * answers by calling its URL. The newest registration of an id owns it: a previous owner simply loses
  * it (as in iii), and keeps nothing of it to clean up later.
  */
 @ApplicationScoped
@@ -22,13 +26,15 @@ public class RegisterFunctionHandler implements MessageHandler<RegisterFunction>
     private static final Logger LOG = Logger.getLogger(RegisterFunctionHandler.class.getName());
 
     private FunctionRegistry functions;
+    private ExternalFunctions externals;
 
     protected RegisterFunctionHandler() {
     }
 
     @Inject
-    public RegisterFunctionHandler(FunctionRegistry functions) {
+    public RegisterFunctionHandler(FunctionRegistry functions, ExternalFunctions externals) {
         this.functions = functions;
+        this.externals = externals;
     }
 
     @Override
@@ -37,23 +43,28 @@ public class RegisterFunctionHandler implements MessageHandler<RegisterFunction>
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, RegisterFunction message) {
-        if (message.invocation() != null && !message.invocation().isNull()) {
-            LOG.warning(() -> "Worker " + from + " registered HTTP-invoked function " + message.id()
-                    + ", which this engine does not call yet");
-            from.send(Codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE.body(
-                    "registerfunction " + message.id() + ": HTTP-invoked functions are not supported"))));
-            return;
-        }
         var existing = functions.get(message.id());
         if (existing != null && existing.builtin() != null) {
             from.send(Codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE.body(
                     "registerfunction " + message.id() + ": the engine provides this function"))));
             return;
         }
+        RemoteFunction remote = null;
+        if (message.invocation() != null && !message.invocation().isNull()) {
+            // an external HTTP function: refused ones are logged and told to the worker, and nothing changes
+            remote = externals.define(from, message.id(), message.invocation());
+            if (remote == null) {
+                return;
+            }
+        }
         from.functionIds().add(message.id());
-        var replaced = functions.register(FunctionEntry.ofWorker(message.id(), message.description(),
-                message.requestFormat(), message.responseFormat(), message.metadata(), from));
+        var replaced = functions.register(remote == null
+                ? FunctionEntry.ofWorker(message.id(), message.description(), message.requestFormat(),
+                        message.responseFormat(), message.metadata(), from)
+                : FunctionEntry.ofRemote(message.id(), message.description(), message.requestFormat(),
+                        message.responseFormat(), message.metadata(), from, remote));
         if (replaced != null && replaced.owner() != from) {
             replaced.owner().functionIds().remove(message.id());
             LOG.warning(() -> "Function " + message.id() + " moved from worker " + replaced.owner() + " to " + from);

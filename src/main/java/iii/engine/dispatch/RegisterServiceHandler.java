@@ -4,12 +4,17 @@ import iii.engine.registry.ServiceEntry;
 import iii.engine.registry.ServiceRegistry;
 import iii.engine.protocol.Message.RegisterService;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.logging.Logger;
 
 /** A worker names a group of functions. */
 @ApplicationScoped
 public class RegisterServiceHandler implements MessageHandler<RegisterService> {
+
+    private static final Logger LOG = Logger.getLogger(RegisterServiceHandler.class.getName());
 
     private ServiceRegistry services;
 
@@ -27,9 +32,11 @@ public class RegisterServiceHandler implements MessageHandler<RegisterService> {
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, RegisterService message) {
         services.register(new ServiceEntry(message.id(), message.name(), message.description(),
                 message.parentServiceId(), from));
+        LOG.info(() -> "Service " + message.id() + " registered by worker " + from);
         if (from.isRetired()) {
             services.removeWorker(from);
         }

@@ -3,6 +3,7 @@ package iii.engine.dispatch;
 import iii.engine.trigger.Triggers;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,6 +27,7 @@ public class RegisterTriggerHandler implements MessageHandler<RegisterTrigger> {
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, RegisterTrigger message) {
         triggers.register(from, message);
         if (from.isRetired()) {

@@ -3,6 +3,7 @@ package iii.engine.dispatch;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.protocol.Message.UnregisterFunction;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,6 +27,7 @@ public class UnregisterFunctionHandler implements MessageHandler<UnregisterFunct
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, UnregisterFunction message) {
         from.functionIds().remove(message.id());
         functions.removeIfOwner(message.id(), from);

@@ -3,6 +3,7 @@ package iii.engine.dispatch;
 import iii.engine.trigger.Triggers;
 import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,6 +27,7 @@ public class UnregisterTriggerHandler implements MessageHandler<UnregisterTrigge
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, UnregisterTrigger message) {
         triggers.unregister(from, message);
     }

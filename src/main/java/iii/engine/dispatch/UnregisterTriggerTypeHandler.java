@@ -3,6 +3,7 @@ package iii.engine.dispatch;
 import iii.engine.trigger.Triggers;
 import iii.engine.protocol.Message.UnregisterTriggerType;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -29,6 +30,7 @@ public class UnregisterTriggerTypeHandler implements MessageHandler<UnregisterTr
     }
 
     @Override
+    @EngineSpan
     public void handle(Worker from, UnregisterTriggerType message) {
         triggers.unregisterType(from, message.id());
     }

@@ -57,7 +57,7 @@ public final class Rows {
                 .add("function_count", worker.functionIds().size())
                 .add("functions", functions)
                 .add("active_invocations", worker.invocations().size())
-                .add("latest_metrics", JsonValue.NULL)
+                .add("latest_metrics", json(worker.latestMetrics()))
                 .build();
     }
 

@@ -10,6 +10,7 @@ import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.InvocationException;
 import iii.engine.registry.Worker;
+import iii.engine.telemetry.EngineSpan;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +58,7 @@ public class Invoker {
     }
 
     /** Routes a call; the future completes with the answer or an error, never exceptionally. */
+    @EngineSpan
     public CompletableFuture<Outcome> invoke(Call call) {
         var function = functions.get(call.functionId());
         if (function == null) {
@@ -65,6 +67,11 @@ public class Invoker {
         }
         if (function.builtin() != null) {
             return CompletableFuture.supplyAsync(() -> runBuiltin(function, call), executors.executor());
+        }
+        if (function.remote() != null) {
+            // an external HTTP function: completes in-process, nothing pending on a worker
+            return function.remote().call(call.functionId(), call.data())
+                    .thenApply(reply -> new Outcome(reply.result(), reply.error(), null, null));
         }
         return route(function.owner(), call);
     }

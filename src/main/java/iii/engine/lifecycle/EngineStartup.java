@@ -1,6 +1,8 @@
 package iii.engine.lifecycle;
 
+import iii.engine.http.HttpTriggerType;
 import iii.engine.introspection.BuiltinFunctions;
+import iii.engine.telemetry.Logs;
 import iii.engine.trigger.DiscoveryEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -11,8 +13,10 @@ import jakarta.enterprise.event.Observes;
 public class EngineStartup {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event, BuiltinFunctions builtins,
-               DiscoveryEvents discovery) {
+               DiscoveryEvents discovery, HttpTriggerType http, Logs logs) {
         builtins.install();
         discovery.install();
+        http.install();
+        logs.install();
     }
 }

@@ -7,6 +7,7 @@ import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerDisconnected;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.registry.WorkerRetired;
+import iii.engine.telemetry.EngineSpan;
 import iii.engine.trigger.Triggers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -46,11 +47,13 @@ public class WorkerCleanup {
         this.retired = retired;
     }
 
+    @EngineSpan
     void onDisconnected(@ObservesAsync WorkerDisconnected event) {
         retire(event.worker());
     }
 
     /** Runs the cleanup if nobody has yet; returns at once otherwise. */
+    @EngineSpan
     public void retire(Worker worker) {
         if (!worker.retire()) {
             return;

@@ -4,17 +4,26 @@ import iii.engine.protocol.RawJson;
 
 /**
  * A registered function. Exactly one of {@code owner} (a worker answers it) and {@code builtin} (the engine answers
- * it) is set. Immutable: a new registration replaces the entry.
+ * it) is set, except for a {@code remote} function (an external HTTP function, answered by calling out), which also
+ * has the {@code owner} that registered it, so that its unregistration and cleanup stay owner-aware. Immutable: a new
+ * registration replaces the entry.
  */
 public record FunctionEntry(String id, String description, RawJson requestFormat, RawJson responseFormat,
-                            RawJson metadata, Worker owner, BuiltinFunction builtin) {
+                            RawJson metadata, Worker owner, BuiltinFunction builtin, RemoteFunction remote) {
 
     public static FunctionEntry ofWorker(String id, String description, RawJson requestFormat,
                                          RawJson responseFormat, RawJson metadata, Worker owner) {
-        return new FunctionEntry(id, description, requestFormat, responseFormat, metadata, owner, null);
+        return new FunctionEntry(id, description, requestFormat, responseFormat, metadata, owner, null, null);
+    }
+
+    /** A function {@code owner} registered but the engine answers by calling {@code remote}. */
+    public static FunctionEntry ofRemote(String id, String description, RawJson requestFormat,
+                                         RawJson responseFormat, RawJson metadata, Worker owner,
+                                         RemoteFunction remote) {
+        return new FunctionEntry(id, description, requestFormat, responseFormat, metadata, owner, null, remote);
     }
 
     public static FunctionEntry builtin(String id, String description, BuiltinFunction function) {
-        return new FunctionEntry(id, description, null, null, null, null, function);
+        return new FunctionEntry(id, description, null, null, null, null, function, null);
     }
 }

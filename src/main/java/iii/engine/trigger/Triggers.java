@@ -84,8 +84,13 @@ public class Triggers {
             forget(replaced);
         }
         if (placement.type() == null) {
-            LOG.info(() -> "Trigger " + trigger.id() + " parked until a worker provides type " + trigger.type());
-        } else if (placement.type().provider() != null) {
+            LOG.info(() -> "Trigger " + trigger.id() + " of worker " + from + " parked until a worker provides type "
+                    + trigger.type());
+            return;
+        }
+        LOG.info(() -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> " + trigger.functionId()
+                + ") registered by worker " + from);
+        if (placement.type().provider() != null) {
             deliver(placement.type().provider(), trigger);
         }
     }

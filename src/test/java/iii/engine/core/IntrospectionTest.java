@@ -20,13 +20,6 @@ class IntrospectionTest {
         engine.close();
     }
 
-    private static JsonObject call(TestEngine.TestWorker caller, String function, String data) {
-        var id = UUID.randomUUID().toString();
-        caller.say("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id + "\",\"function_id\":\"" + function
-                + "\",\"data\":" + data + "}");
-        return caller.await("invocationresult", frame -> frame.getString("invocation_id").equals(id));
-    }
-
     private static void describe(TestEngine.TestWorker worker, String version, String name) {
         worker.say("{\"type\":\"invokefunction\",\"function_id\":\"engine::workers::register\",\"action\":"
                 + "{\"type\":\"void\"},\"data\":{\"runtime\":\"node\",\"version\":\"" + version + "\",\"name\":\""
@@ -41,7 +34,7 @@ class IntrospectionTest {
     void workerRegisterFillsTheWorkerRecordAndListingsShowIt() {
         var worker = engine.connect().register("users::create");
         describe(worker, "0.11.6", "box:42");
-        var rows = call(worker, "engine::workers::list", "{}").getJsonObject("result");
+        var rows = worker.call("engine::workers::list", "{}").getJsonObject("result");
         var row = rows.getJsonArray("workers").getJsonObject(0);
         assertEquals(worker.id(), row.getString("id"));
         assertEquals("box:42", row.getString("name"));
@@ -59,7 +52,7 @@ class IntrospectionTest {
     void functionListHidesEngineFunctionsUnlessAskedAndCarriesAllFields() {
         var worker = engine.connect().say("{\"type\":\"registerfunction\",\"id\":\"orders::create\","
                 + "\"description\":\"Create\",\"request_format\":{\"sku\":{\"type\":\"string\"}},\"metadata\":{\"team\":\"x\"}}");
-        var result = call(worker, "engine::functions::list", "{}").getJsonObject("result");
+        var result = worker.call("engine::functions::list", "{}").getJsonObject("result");
         assertEquals(List.of("orders::create"), column(result, "functions", "function_id"));
         var row = result.getJsonArray("functions").getJsonObject(0);
         assertEquals("Create", row.getString("description"));
@@ -68,9 +61,9 @@ class IntrospectionTest {
         assertEquals("x", row.getJsonObject("metadata").getString("team"));
         assertEquals("orders", row.getString("worker_name"));
 
-        var all = call(worker, "engine::functions::list", "{\"include_internal\":true}").getJsonObject("result");
+        var all = worker.call("engine::functions::list", "{\"include_internal\":true}").getJsonObject("result");
         assertTrue(column(all, "functions", "function_id").contains("engine::functions::list"));
-        var legacy = call(worker, "_internal.list_functions", "{}").getJsonObject("result");
+        var legacy = worker.call("_internal.list_functions", "{}").getJsonObject("result");
         assertEquals(List.of("orders::create"), column(legacy, "functions", "function_id"));
     }
 
@@ -81,28 +74,28 @@ class IntrospectionTest {
         var old = engine.connect().say("{\"type\":\"registertrigger\",\"id\":\"t1\",\"trigger_type\":\"billing::paid\","
                 + "\"function_id\":\"f\",\"config\":{\"a\":1}}");
         describe(old, "0.11.6", "old");
-        var instances = call(old, "engine::triggers::list", "{}").getJsonObject("result");
+        var instances = old.call("engine::triggers::list", "{}").getJsonObject("result");
         assertEquals(List.of("t1"), column(instances, "triggers", "id"));
         assertEquals("billing::paid", instances.getJsonArray("triggers").getJsonObject(0).getString("trigger_type"));
 
         describe(provider, "0.22.1", "new");
-        var types = call(provider, "engine::triggers::list", "{}").getJsonObject("result");
+        var types = provider.call("engine::triggers::list", "{}").getJsonObject("result");
         assertTrue(column(types, "triggers", "id").contains("billing::paid"));
         assertFalse(column(types, "triggers", "id").contains("t1"));
 
-        var registered = call(provider, "engine::registered-triggers::list", "{}").getJsonObject("result");
+        var registered = provider.call("engine::registered-triggers::list", "{}").getJsonObject("result");
         assertEquals("{\"a\":1}", registered.getJsonArray("registered_triggers").getJsonObject(0)
                 .getString("config_summary"));
-        var typeRows = call(provider, "engine::trigger-types::list", "{}").getJsonObject("result");
+        var typeRows = provider.call("engine::trigger-types::list", "{}").getJsonObject("result");
         assertTrue(column(typeRows, "trigger_types", "id").contains("workers.available"));
     }
 
     @Test
     void getWorkerAnswersOneRecordOrNotFound() {
         var worker = engine.connect();
-        assertEquals(worker.id(), call(worker, "_internal.get_worker", "{\"worker_id\":\"" + worker.id() + "\"}")
+        assertEquals(worker.id(), worker.call("_internal.get_worker", "{\"worker_id\":\"" + worker.id() + "\"}")
                 .getJsonObject("result").getString("id"));
-        var missing = call(worker, "_internal.get_worker", "{\"worker_id\":\"" + UUID.randomUUID() + "\"}");
+        var missing = worker.call("_internal.get_worker", "{\"worker_id\":\"" + UUID.randomUUID() + "\"}");
         assertEquals("NOT_FOUND", missing.getJsonObject("error").getString("code"));
         assertTrue(missing.getJsonObject("error").getString("message").endsWith("is not connected."));
     }
@@ -112,11 +105,11 @@ class IntrospectionTest {
         var worker = engine.connect().register("a::b")
                 .say("{\"type\":\"registertriggertype\",\"id\":\"a::t\",\"description\":\"d\"}");
         describe(worker, "0.22.1", "alpha");
-        var info = call(worker, "engine::workers::info", "{\"name\":\"alpha\"}").getJsonObject("result");
+        var info = worker.call("engine::workers::info", "{\"name\":\"alpha\"}").getJsonObject("result");
         assertEquals(worker.id(), info.getJsonObject("worker").getString("id"));
         assertEquals(List.of("a::b"), column(info, "functions", "function_id"));
         assertEquals(List.of("a::t"), column(info, "trigger_types", "id"));
-        assertEquals("NOT_FOUND", call(worker, "engine::workers::info", "{\"name\":\"nobody\"}")
+        assertEquals("NOT_FOUND", worker.call("engine::workers::info", "{\"name\":\"nobody\"}")
                 .getJsonObject("error").getString("code"));
     }
 
@@ -125,7 +118,7 @@ class IntrospectionTest {
         var worker = engine.connect()
                 .say("{\"type\":\"registerservice\",\"id\":\"users\",\"name\":\"User service\",\"description\":\"d\"}")
                 .register("users::create").register("users.delete").register("orders::x");
-        var services = call(worker, "engine::services::list", "{}").getJsonObject("result").getJsonArray("services");
+        var services = worker.call("engine::services::list", "{}").getJsonObject("result").getJsonArray("services");
         var row = services.getJsonObject(0);
         assertEquals("User service", row.getString("name"));
         assertEquals(List.of("users.delete", "users::create"), row.getJsonArray("functions")
@@ -135,7 +128,7 @@ class IntrospectionTest {
     @Test
     void illTypedInputIsADeserializationError() {
         var worker = engine.connect();
-        var result = call(worker, "engine::functions::list", "{\"include_internal\":\"yes\"}");
+        var result = worker.call("engine::functions::list", "{\"include_internal\":\"yes\"}");
         assertEquals("deserialization_error", result.getJsonObject("error").getString("code"));
     }
 

@@ -16,6 +16,8 @@ import iii.engine.dispatch.TriggerRegistrationResultHandler;
 import iii.engine.dispatch.UnregisterFunctionHandler;
 import iii.engine.dispatch.UnregisterTriggerHandler;
 import iii.engine.dispatch.UnregisterTriggerTypeHandler;
+import iii.engine.external.ExternalFunctions;
+import iii.engine.external.HttpFunctionsConfig;
 import iii.engine.introspection.BuiltinFunctions;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
@@ -28,6 +30,10 @@ import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
 import iii.engine.registry.WorkerConnected;
 import iii.engine.registry.WorkerRegistry;
+import iii.engine.telemetry.Logs;
+import iii.engine.telemetry.OtlpRelay;
+import iii.engine.telemetry.TelemetryConfig;
+import iii.engine.telemetry.TelemetryIngest;
 import iii.engine.trigger.DiscoveryEvents;
 import iii.engine.trigger.Triggers;
 import jakarta.enterprise.event.Event;
@@ -41,6 +47,7 @@ import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,32 +73,46 @@ public final class TestEngine implements AutoCloseable {
     final ServiceRegistry services = new ServiceRegistry();
     final Triggers triggers = new Triggers(triggerRegistry);
     final Invoker invoker;
+    final ExternalFunctions externals;
     final DiscoveryEvents discovery;
     final WorkerCleanup cleanup;
     final Dispatcher dispatcher;
+    final OtlpRelay relay;
+    final Logs logs;
+    final TelemetryIngest telemetry;
 
     TestEngine() {
         this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0));
     }
 
     TestEngine(EngineConfig config) {
+        this(config, TelemetryConfig.off());
+    }
+
+    TestEngine(EngineConfig config, TelemetryConfig telemetryConfig) {
         this.config = config;
         var executors = new EngineExecutors(Runnable::run, scheduler);
         invoker = new Invoker(functions, config, executors);
+        externals = new ExternalFunctions(new HttpFunctionsConfig(List.of("127.0.0.1", "localhost"), false, true,
+                30_000), executors);
         discovery = new DiscoveryEvents(functions, triggerRegistry, triggers, invoker, executors, config);
         cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
                 new DirectEvent<>(event -> discovery.workerRetired(event)));
         new BuiltinFunctions(functions, workers, triggerRegistry, services,
                 new DirectEvent<>(event -> discovery.workerMetadataUpdated(event))).install();
         discovery.install();
+        relay = new OtlpRelay(telemetryConfig, executors);
+        logs = new Logs(triggers, functions, invoker, relay);
+        logs.install();
+        telemetry = new TelemetryIngest(workers, logs, relay, executors, telemetryConfig);
         List<MessageHandler<?>> handlers = List.of(
                 new PingHandler(), new InvocationResultHandler(invoker), new InvokeFunctionHandler(invoker),
-                new ReattachHandler(workers, cleanup), new RegisterFunctionHandler(functions),
+                new ReattachHandler(workers, cleanup), new RegisterFunctionHandler(functions, externals),
                 new RegisterServiceHandler(services), new RegisterTriggerHandler(triggers),
                 new RegisterTriggerTypeHandler(triggers), new TriggerRegistrationResultHandler(triggers),
                 new UnregisterFunctionHandler(functions), new UnregisterTriggerHandler(triggers),
                 new UnregisterTriggerTypeHandler(triggers));
-        dispatcher = new Dispatcher(handlers, invoker);
+        dispatcher = new Dispatcher(handlers, invoker, telemetry);
     }
 
     /** Opens a connection as the endpoint does. */
@@ -151,6 +172,21 @@ public final class TestEngine implements AutoCloseable {
             worker.heard();
             engine.dispatcher.onText(worker, frame);
             return this;
+        }
+
+        /** Sends a binary frame (e.g. telemetry: a 4-byte prefix and OTLP/JSON) to the engine. */
+        TestWorker sayBinary(String prefix, String json) {
+            engine.dispatcher.onBinary(worker, java.nio.ByteBuffer.wrap(
+                    (prefix + json).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return this;
+        }
+
+        /** Calls a function and waits for its result frame. */
+        JsonObject call(String function, String data) {
+            var id = UUID.randomUUID().toString();
+            say("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id + "\",\"function_id\":\"" + function
+                    + "\",\"data\":" + data + "}");
+            return await("invocationresult", frame -> frame.getString("invocation_id").equals(id));
         }
 
         TestWorker register(String functionId) {

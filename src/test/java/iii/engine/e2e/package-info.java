@@ -11,6 +11,8 @@
  *   <li>The {@code *IT} classes are named for behaviour; each test makes its own functions, types and workers
  *       (unique ids) and every process and socket is closed after it ({@link iii.engine.e2e.E2eSupport}).</li>
  *   <li>Every worker's stdin/stdout/stderr is logged to {@code target/e2e-logs/<worker name>.log}.</li>
+ *   <li>{@link iii.engine.e2e.HttpRouteBenchmark} is a benchmark with a {@code main}, not a test: it measures an
+ *       HTTP route's round trip beside a WebSocket call against a running engine (see its javadoc).</li>
  * </ul>
  */
 package iii.engine.e2e;

@@ -1,0 +1,38 @@
+package iii.engine.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The health checks' settings (MicroProfile Config, so also environment variables). */
+@ApplicationScoped
+public class HealthConfig {
+
+    private List<String> requiredFunctions;
+
+    protected HealthConfig() {
+    }
+
+    @Inject
+    public HealthConfig(@ConfigProperty(name = "iii.health.required-functions") Optional<String> requiredFunctions) {
+        this.requiredFunctions = requiredFunctions.map(HealthConfig::split).orElse(List.of());
+    }
+
+    /** For tests outside a container. */
+    public HealthConfig(List<String> requiredFunctions) {
+        this.requiredFunctions = List.copyOf(requiredFunctions);
+    }
+
+    /** Function ids that must be registered for the engine to be ready (comma-separated in the property). */
+    public List<String> requiredFunctions() {
+        return requiredFunctions;
+    }
+
+    private static List<String> split(String ids) {
+        return Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,219 @@
+package iii.engine.http;
+
+import iii.engine.protocol.RawJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import java.io.ByteArrayInputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Request to function data and function answer to response, as iii's REST API module maps them (PROTOCOL.md §6.4,
+ * §6.5 buffered responses, §6.8 E22 envelopes). Pure functions, no servlet types.
+ */
+final class HttpMapping {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    /** Set by the container from the body itself; a function's values would corrupt the response. */
+    private static final Set<String> SKIPPED_RESPONSE_HEADERS = Set.of("content-length", "transfer-encoding",
+            "connection", "keep-alive", "upgrade", "trailer", "te");
+
+    /** A response to write. */
+    record Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    }
+
+    private HttpMapping() {
+    }
+
+    /**
+     * The bound function's {@code data}: {@code query_params}, {@code path_params}, {@code headers} (lower-case
+     * names), {@code path} (the pattern), {@code method}, {@code body} (parsed JSON for a JSON content type, else
+     * null) and {@code trigger}.
+     */
+    static RawJson requestData(Route route, Map<String, String> pathParams, String queryString,
+                               Map<String, String> headers, String method, JsonValue body) {
+        var query = JSON.createObjectBuilder();
+        queryParams(queryString).forEach(query::add);
+        var path = JSON.createObjectBuilder();
+        pathParams.forEach(path::add);
+        var head = JSON.createObjectBuilder();
+        headers.forEach(head::add);
+        return RawJson.of(JSON.createObjectBuilder()
+                .add("query_params", query)
+                .add("path_params", path)
+                .add("headers", head)
+                .add("path", route.path())
+                .add("method", method)
+                .add("body", body == null ? JsonValue.NULL : body)
+                .add("trigger", JSON.createObjectBuilder().add("type", "http").add("path", route.path())
+                        .add("method", method))
+                .build());
+    }
+
+    /** The query string's parameters, URL-decoded; of repeated keys the last wins. */
+    static Map<String, String> queryParams(String queryString) {
+        var params = new LinkedHashMap<String, String>();
+        if (queryString == null || queryString.isEmpty()) {
+            return params;
+        }
+        for (var pair : queryString.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            var name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            var value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.put(name, value);
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s; // a broken %-escape: keep it as it came
+        }
+    }
+
+    /** A JSON body, or null when the content type is not JSON or the body does not parse. */
+    static JsonValue body(String contentType, byte[] bytes) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")
+                || bytes.length == 0) {
+            return null;
+        }
+        try (var reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
+            return reader.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The response for a function's answer {@code {status_code, headers, body}}: status 200 when missing or not an
+     * integer; headers as an object or a list of {@code "Name: value"}; the body raw when it is a string and a
+     * content type is set, empty when it is null and a content type is set, JSON text otherwise (with
+     * {@code content-type: application/json} when none is set). A missing body is {@code {}}. An answer that is not
+     * an object is the body of a 200.
+     */
+    static Response response(RawJson result) {
+        var value = result == null ? JsonValue.NULL : result.toJsonValue();
+        int status = 200;
+        var headers = new ArrayList<Map.Entry<String, String>>();
+        JsonValue body;
+        if (value instanceof JsonObject answer) {
+            if (answer.get("status_code") instanceof JsonNumber n && n.isIntegral()) {
+                status = n.intValue();
+                if (status < 100 || status > 599) {
+                    return error(500, "invalid_response", "status_code " + n + " is not an HTTP status");
+                }
+            }
+            var given = answer.get("headers");
+            if (given instanceof JsonObject object) {
+                object.forEach((name, v) -> addHeader(headers, name, v instanceof JsonString s ? s.getString()
+                        : v.toString()));
+            } else if (given instanceof JsonArray array) {
+                for (var line : array) {
+                    if (line instanceof JsonString s) {
+                        int colon = s.getString().indexOf(':');
+                        if (colon > 0) {
+                            addHeader(headers, s.getString().substring(0, colon).trim(),
+                                    s.getString().substring(colon + 1).trim());
+                        }
+                    }
+                }
+            }
+            body = answer.containsKey("body") ? answer.get("body") : JsonValue.EMPTY_JSON_OBJECT;
+        } else {
+            body = value.getValueType() == JsonValue.ValueType.NULL ? JsonValue.EMPTY_JSON_OBJECT : value;
+        }
+        var contentType = headers.stream().filter(h -> h.getKey().equalsIgnoreCase("content-type")).findFirst();
+        byte[] bytes;
+        if (contentType.isPresent() && body instanceof JsonString s) {
+            bytes = s.getString().getBytes(StandardCharsets.UTF_8);
+        } else if (contentType.isPresent() && body.getValueType() == JsonValue.ValueType.NULL) {
+            bytes = new byte[0];
+        } else {
+            bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            if (contentType.isEmpty()) {
+                headers.add(Map.entry("content-type", "application/json"));
+            }
+        }
+        return new Response(status, headers, bytes);
+    }
+
+    private static void addHeader(List<Map.Entry<String, String>> headers, String name, String value) {
+        if (name.isEmpty() || !name.chars().allMatch(HttpMapping::isTokenChar)
+                || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0
+                || SKIPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            return;
+        }
+        headers.add(Map.entry(name, value));
+    }
+
+    private static boolean isTokenChar(int c) {
+        return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    }
+
+    // E22's envelopes (§6.8)
+
+    static Response notFound() {
+        return json(404, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
+                .add("code", "NOT_FOUND").add("message", "Not Found")).build());
+    }
+
+    /** 500 for a failed function: {@code {"error":{"code","message","error_id"}}}. */
+    static Response functionFailed(RawJson error, String errorId) {
+        var code = "internal_error";
+        var message = "internal server error";
+        if (error != null && error.toJsonValue() instanceof JsonObject e) {
+            if (e.get("code") instanceof JsonString c) {
+                code = c.getString();
+            }
+            if (e.get("message") instanceof JsonString m) {
+                message = m.getString();
+            }
+        }
+        return json(500, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
+                .add("code", code).add("message", message).add("error_id", errorId)).build());
+    }
+
+    static Response conditionNotMet() {
+        return json(422, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
+                .add("code", "CONDITION_NOT_MET").add("message", "Request condition not met"))
+                .add("skipped", true).build());
+    }
+
+    /** 504 with an empty body, as iii. */
+    static Response timedOut() {
+        return new Response(504, List.of(), new byte[0]);
+    }
+
+    /** Our own refusals (413, 431, 503 …): the E22 envelope with a code and message. */
+    static Response error(int status, String code, String message) {
+        return json(status, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
+                .add("code", code).add("message", message)).build());
+    }
+
+    static String errorId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static Response json(int status, JsonObject body) {
+        return new Response(status, List.of(Map.entry("content-type", "application/json")),
+                body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,94 @@
+package iii.engine.http;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Settings of the HTTP-trigger listener, each a MicroProfile Config property and so also an environment variable
+ * ({@code iii.http.port} is {@code III_HTTP_PORT}). Defaults as iii's REST API module (PROTOCOL.md §6.1).
+ */
+@ApplicationScoped
+public class HttpTriggerConfig {
+
+    private int port;
+    private long requestTimeoutMillis;
+    private int concurrentRequestLimit;
+    private long maxBodyBytes;
+    private int maxHeaders;
+    private List<String> corsAllowedOrigins;
+    private List<String> corsAllowedMethods;
+
+    protected HttpTriggerConfig() {
+    }
+
+    @Inject
+    public HttpTriggerConfig(
+            @ConfigProperty(name = "iii.http.port", defaultValue = "3111") int port,
+            @ConfigProperty(name = "iii.http.request-timeout-ms", defaultValue = "30000") long requestTimeoutMillis,
+            @ConfigProperty(name = "iii.http.concurrent-request-limit", defaultValue = "1024")
+            int concurrentRequestLimit,
+            @ConfigProperty(name = "iii.http.max-body-bytes", defaultValue = "10485760") long maxBodyBytes,
+            @ConfigProperty(name = "iii.http.max-headers", defaultValue = "100") int maxHeaders,
+            @ConfigProperty(name = "iii.http.cors.allowed-origins", defaultValue = "*") String corsAllowedOrigins,
+            @ConfigProperty(name = "iii.http.cors.allowed-methods") Optional<String> corsAllowedMethods) {
+        this.port = port;
+        this.requestTimeoutMillis = requestTimeoutMillis;
+        this.concurrentRequestLimit = concurrentRequestLimit;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxHeaders = maxHeaders;
+        this.corsAllowedOrigins = list(corsAllowedOrigins);
+        this.corsAllowedMethods = list(corsAllowedMethods.orElse("")).stream()
+                .map(m -> m.toUpperCase(Locale.ROOT)).toList();
+    }
+
+    /** A comma-separated list (Payara's config producer cannot inject {@code Optional<List<String>>}). */
+    static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** The local port of the HTTP-trigger listener: requests that arrive on it are served as trigger routes. */
+    public int port() {
+        return port;
+    }
+
+    /** How long a request may take before it is answered 504. */
+    public long requestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    /** How many requests may be in progress at once; more are answered 503. */
+    public int concurrentRequestLimit() {
+        return concurrentRequestLimit;
+    }
+
+    /** Largest request body; a larger one is answered 413. */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** Most request headers; more are answered 431. */
+    public int maxHeaders() {
+        return maxHeaders;
+    }
+
+    /** CORS: origins allowed; {@code *} (the default) or none means any. */
+    public boolean originAllowed(String origin) {
+        return corsAllowedOrigins.isEmpty() || corsAllowedOrigins.contains("*") || corsAllowedOrigins.contains(origin);
+    }
+
+    /** CORS: whether every origin is allowed (then responses say {@code Access-Control-Allow-Origin: *}). */
+    public boolean anyOrigin() {
+        return corsAllowedOrigins.isEmpty() || corsAllowedOrigins.contains("*");
+    }
+
+    /** CORS: methods allowed; none (the default) means any. */
+    public List<String> corsAllowedMethods() {
+        return corsAllowedMethods;
+    }
+}

@@ -1,0 +1,355 @@
+package iii.engine.http;
+
+import iii.engine.config.EngineExecutors;
+import iii.engine.invocation.Call;
+import iii.engine.invocation.Invoker;
+import iii.engine.invocation.Outcome;
+import iii.engine.protocol.RawJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Serves one request of the HTTP-trigger listener: finds its route (404 when none), calls the route's condition and
+ * then its function through the {@link Invoker} like any engine-originated call, and writes the answer. The container
+ * thread is released as soon as the call is sent ({@code startAsync}); the response is written from the call's
+ * completion, or 504 when the request timeout passes first, whichever comes first.
+ */
+@ApplicationScoped
+public class HttpTriggerServer {
+
+    private static final Logger LOG = Logger.getLogger(HttpTriggerServer.class.getName());
+
+    private HttpTriggerConfig config;
+    private RouteTable routes;
+    private Invoker invoker;
+    private EngineExecutors executors;
+    private Semaphore inFlight;
+
+    protected HttpTriggerServer() {
+    }
+
+    @Inject
+    public HttpTriggerServer(HttpTriggerConfig config, RouteTable routes, Invoker invoker, EngineExecutors executors) {
+        this.config = config;
+        this.routes = routes;
+        this.invoker = invoker;
+        this.executors = executors;
+        this.inFlight = new Semaphore(Math.max(1, config.concurrentRequestLimit()));
+    }
+
+    /** Whether a request arrived on the HTTP-trigger listener. */
+    boolean isTriggerListener(HttpServletRequest request) {
+        return request.getLocalPort() == config.port();
+    }
+
+    /**
+     * Serves a request of the HTTP-trigger listener. Returns false, without touching the response, when no route
+     * matches and the path is the container's health endpoint, so that it may answer.
+     */
+    boolean serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var method = request.getMethod().toUpperCase(Locale.ROOT);
+        var path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        var headers = headers(request);
+        if (headers == null) {
+            write(response, request, HttpMapping.error(431, "REQUEST_HEADER_FIELDS_TOO_LARGE",
+                    "more than " + config.maxHeaders() + " request headers"));
+            return true;
+        }
+        var match = routes.find(method, path);
+        if (match == null && method.equals("HEAD")) {
+            match = routes.find("GET", path);
+        }
+        if (match == null) {
+            if (method.equals("OPTIONS") && request.getHeader("Access-Control-Request-Method") != null) {
+                preflight(request, response);
+                return true;
+            }
+            if (path.equals("health") || path.startsWith("health/")) {
+                return false;
+            }
+            write(response, request, HttpMapping.notFound());
+            return true;
+        }
+        var length = request.getContentLengthLong();
+        if (length > config.maxBodyBytes()) {
+            refuseTooLarge(request, response, length);
+            return true;
+        }
+        byte[] bytes = new byte[0];
+        var contentType = request.getContentType();
+        boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
+        if (json) {
+            bytes = readBody(request);
+            if (bytes == null) {
+                refuseTooLarge(request, response, -1);
+                return true;
+            }
+        }
+        if (!inFlight.tryAcquire()) {
+            write(response, request, HttpMapping.error(503, "SERVICE_UNAVAILABLE",
+                    "more than " + config.concurrentRequestLimit() + " requests in progress"));
+            return true;
+        }
+        try {
+            var route = match.route();
+            var data = HttpMapping.requestData(route, match.pathParams(), request.getQueryString(), headers,
+                    method, HttpMapping.body(contentType, bytes));
+            var exchange = new Exchange(request, response, request.startAsync(), method.equals("HEAD"));
+            run(route, data, exchange);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        return true;
+    }
+
+    private void run(Route route, RawJson data, Exchange exchange) {
+        exchange.async.setTimeout(config.requestTimeoutMillis() + 10_000); // the container's backstop
+        exchange.async.addListener(exchange);
+        var timer = executors.scheduler().schedule(() -> exchange.finish(HttpMapping.timedOut()),
+                config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        exchange.onDone(() -> timer.cancel(false));
+        CompletableFuture<Outcome> answer;
+        if (route.conditionFunctionId() != null) {
+            answer = call(route.conditionFunctionId(), data, route, exchange).thenCompose(condition -> {
+                if (condition.isError()) {
+                    return CompletableFuture.completedFuture(condition);
+                }
+                if (condition.result() != null && condition.result().text().equals("false")) {
+                    exchange.finish(HttpMapping.conditionNotMet());
+                    return CompletableFuture.completedFuture(null);
+                }
+                return exchange.isDone() ? CompletableFuture.completedFuture(null)
+                        : call(route.functionId(), data, route, exchange);
+            });
+        } else {
+            answer = call(route.functionId(), data, route, exchange);
+        }
+        answer.whenCompleteAsync((outcome, failure) -> {
+            if (failure != null) {
+                var errorId = HttpMapping.errorId();
+                LOG.log(Level.WARNING, "HTTP route " + route + " failed (error_id " + errorId + ")", failure);
+                exchange.finish(HttpMapping.functionFailed(null, errorId));
+            } else if (outcome != null && outcome.isError()) {
+                var errorId = HttpMapping.errorId();
+                LOG.fine(() -> "HTTP route " + route + " answered 500 (error_id " + errorId + "): " + outcome.error());
+                exchange.finish(HttpMapping.functionFailed(outcome.error(), errorId));
+            } else if (outcome != null) {
+                HttpMapping.Response mapped;
+                try {
+                    mapped = HttpMapping.response(outcome.result());
+                } catch (RuntimeException e) {
+                    mapped = HttpMapping.error(500, "invalid_response", "the function's answer is not a response");
+                }
+                exchange.finish(mapped);
+            }
+        }, executors.executor());
+    }
+
+    /** An engine-originated call that continues the request's trace ({@code traceparent}, {@code baggage}). */
+    private CompletableFuture<Outcome> call(String functionId, RawJson data, Route route, Exchange exchange) {
+        return invoker.invoke(new Call(UUID.randomUUID(), functionId, data,
+                exchange.request.getHeader("traceparent"), exchange.request.getHeader("baggage"), route.metadata(),
+                null, false));
+    }
+
+    /** Request headers with lower-case names (of repeated ones the first), or null when there are too many. */
+    private Map<String, String> headers(HttpServletRequest request) {
+        var headers = new LinkedHashMap<String, String>();
+        int count = 0;
+        for (var name : Collections.list(request.getHeaderNames())) {
+            for (var value : Collections.list(request.getHeaders(name))) {
+                if (++count > config.maxHeaders()) {
+                    return null;
+                }
+                headers.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+            }
+        }
+        return headers;
+    }
+
+    /** The body, or null when it is larger than the limit. */
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        var out = new ByteArrayOutputStream();
+        var buffer = new byte[8192];
+        try (var in = request.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (out.size() + n > config.maxBodyBytes()) {
+                    return null;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * 413. A body of moderate size is read and dropped first: an HTTP/2 client (Payara's listeners accept h2c) waits
+     * for flow-control credit to finish sending before it reads the answer, and Grizzly does not reset the stream.
+     * A larger one is not read at all; an HTTP/1.1 connection is then closed after the answer.
+     */
+    private void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, long length)
+            throws IOException {
+        long cap = Math.max(config.maxBodyBytes() * 4, 1 << 20);
+        if (length < 0 || length <= cap) {
+            try (var in = request.getInputStream()) {
+                var buffer = new byte[8192];
+                long read = 0;
+                int n;
+                while (read <= cap && (n = in.read(buffer)) > 0) {
+                    read += n;
+                }
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "could not drain a refused request body", e);
+            }
+        }
+        write(response, request, tooLarge());
+    }
+
+    /** 413, closing the connection: the rest of the body is not read, so the connection cannot carry another request. */
+    private HttpMapping.Response tooLarge() {
+        var refusal = HttpMapping.error(413, "PAYLOAD_TOO_LARGE", "request body over " + config.maxBodyBytes()
+                + " bytes");
+        var headers = new java.util.ArrayList<>(refusal.headers());
+        headers.add(Map.entry("Connection", "close"));
+        return new HttpMapping.Response(refusal.status(), headers, refusal.body());
+    }
+
+    private void preflight(HttpServletRequest request, HttpServletResponse response) {
+        var origin = request.getHeader("Origin");
+        response.setStatus(204);
+        if (origin != null && config.originAllowed(origin)) {
+            cors(request, response);
+            var methods = config.corsAllowedMethods();
+            response.setHeader("Access-Control-Allow-Methods", methods.isEmpty()
+                    ? request.getHeader("Access-Control-Request-Method") : String.join(", ", methods));
+            var requested = request.getHeader("Access-Control-Request-Headers");
+            if (requested != null) {
+                response.setHeader("Access-Control-Allow-Headers", requested);
+            }
+            response.setHeader("Access-Control-Max-Age", "3600");
+        }
+    }
+
+    private void cors(HttpServletRequest request, HttpServletResponse response) {
+        var origin = request.getHeader("Origin");
+        if (origin != null && config.originAllowed(origin)) {
+            response.setHeader("Access-Control-Allow-Origin", config.anyOrigin() ? "*" : origin);
+            response.addHeader("Vary", "Origin");
+        }
+    }
+
+    private void write(HttpServletResponse response, HttpServletRequest request, HttpMapping.Response mapped)
+            throws IOException {
+        write(response, request, mapped, false);
+    }
+
+    private void write(HttpServletResponse response, HttpServletRequest request, HttpMapping.Response mapped,
+                       boolean head) throws IOException {
+        response.setStatus(mapped.status());
+        cors(request, response);
+        for (var header : mapped.headers()) {
+            if (header.getKey().equalsIgnoreCase("content-type")) {
+                response.setContentType(header.getValue());
+            } else {
+                response.addHeader(header.getKey(), header.getValue());
+            }
+        }
+        response.setContentLength(mapped.body().length);
+        if (!head && mapped.body().length > 0) {
+            response.getOutputStream().write(mapped.body());
+        }
+    }
+
+    /** One request in progress: answered exactly once, by the call, the timer or the container. */
+    private final class Exchange implements AsyncListener {
+
+        final HttpServletRequest request;
+        final HttpServletResponse response;
+        final AsyncContext async;
+        final boolean head;
+        final AtomicBoolean done = new AtomicBoolean();
+        private volatile Runnable onDone = () -> { };
+
+        Exchange(HttpServletRequest request, HttpServletResponse response, AsyncContext async, boolean head) {
+            this.request = request;
+            this.response = response;
+            this.async = async;
+            this.head = head;
+        }
+
+        void onDone(Runnable action) {
+            onDone = action;
+            if (done.get()) {
+                action.run();
+            }
+        }
+
+        boolean isDone() {
+            return done.get();
+        }
+
+        void finish(HttpMapping.Response mapped) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            inFlight.release();
+            onDone.run();
+            try {
+                write(response, request, mapped, head);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "HTTP response could not be written (client gone?)", e);
+            } finally {
+                try {
+                    async.complete();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "HTTP request already completed", e);
+                }
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            finish(HttpMapping.timedOut());
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            if (done.compareAndSet(false, true)) {
+                inFlight.release();
+                onDone.run();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+}

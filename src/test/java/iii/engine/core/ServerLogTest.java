@@ -1,0 +1,92 @@
+package iii.engine.core;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerLogTest {
+
+    private final TestEngine engine = new TestEngine();
+    private final Logger root = Logger.getLogger("iii.engine");
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
+                records.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        root.addHandler(capture);
+    }
+
+    @AfterEach
+    void close() {
+        root.removeHandler(capture);
+        engine.close();
+    }
+
+    private List<String> lines() {
+        var lines = records.stream().map(record -> record.getMessage() == null ? "" : record.getMessage()).toList();
+        records.clear();
+        return lines;
+    }
+
+    @Test
+    void registrationsAndDisconnectsLogOneInfoLineWithWorkerIdAndNameAndInvocationsNone() {
+        var worker = engine.connect();
+        worker.say("{\"type\":\"invokefunction\",\"function_id\":\"engine::workers::register\",\"data\":"
+                + "{\"name\":\"billing\",\"runtime\":\"node\",\"version\":\"0.22.1\"}}");
+        var named = lines();
+        assertEquals(1, named.size(), named::toString);
+        assertTrue(named.get(0).contains(worker.id()) && named.get(0).contains("billing"), named::toString);
+
+        worker.register("billing::charge");
+        worker.say("{\"type\":\"registertrigger\",\"id\":\"on-log\",\"trigger_type\":\"log\",\"function_id\":"
+                + "\"billing::charge\",\"config\":{\"level\":\"error\"}}");
+        worker.say("{\"type\":\"registerservice\",\"id\":\"billing\"}");
+        var registrations = lines();
+        assertEquals(3, registrations.size(), registrations::toString);
+        registrations.forEach(line -> assertTrue(line.contains(worker.id()) && line.contains("billing"), line));
+
+        var caller = engine.connect();
+        lines();
+        for (int i = 0; i < 100; i++) {
+            var id = UUID.randomUUID();
+            caller.say("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id + "\",\"function_id\":"
+                    + "\"billing::charge\",\"data\":{}}");
+            var call = worker.await("invokefunction");
+            worker.say("{\"type\":\"invocationresult\",\"invocation_id\":\"" + call.getString("invocation_id")
+                    + "\",\"function_id\":\"billing::charge\",\"result\":1}");
+            caller.await("invocationresult");
+        }
+        assertEquals(List.of(), lines(), "nothing per invocation at INFO");
+
+        worker.disconnect();
+        var gone = lines();
+        assertEquals(1, gone.size(), gone::toString);
+        assertTrue(gone.get(0).contains(worker.id()) && gone.get(0).contains("billing"), gone::toString);
+    }
+}

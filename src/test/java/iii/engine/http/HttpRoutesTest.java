@@ -1,0 +1,185 @@
+package iii.engine.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iii.engine.protocol.Codec;
+import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.protocol.Message.UnregisterTrigger;
+import iii.engine.protocol.RawJson;
+import iii.engine.registry.TriggerRegistry;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
+import iii.engine.trigger.Triggers;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code http} trigger type as workers use it through the engine's trigger handling: routes appear, match, are
+ * refused when they conflict and go away owner-aware (PROTOCOL.md §6.2, §6.3, §6.9, §11).
+ */
+class HttpRoutesTest {
+
+    private RouteTable routes;
+    private Triggers triggers;
+
+    @BeforeEach
+    void engine() {
+        routes = new RouteTable();
+        triggers = new Triggers(new TriggerRegistry());
+        new HttpTriggerType(routes, triggers).install();
+    }
+
+    /** A worker whose socket records frames. */
+    static final class Recording implements WorkerChannel {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        final Worker worker = new Worker(this, "127.0.0.1");
+
+        @Override
+        public void send(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void close(String reason) {
+        }
+    }
+
+    private void register(Recording w, String triggerId, String functionId, String config) {
+        triggers.register(w.worker, new RegisterTrigger(triggerId, "http", functionId, RawJson.trusted(config), null));
+    }
+
+    @Test
+    void a_registered_route_matches_with_its_path_parameters_and_other_methods_do_not() {
+        var w = new Recording();
+        register(w, "t1", "users::get", "{\"api_path\":\"/users/:id/posts/:post\",\"http_method\":\"get\"}");
+
+        var match = routes.find("GET", "users/42/posts/7");
+        assertNotNull(match);
+        assertEquals("users::get", match.route().functionId());
+        assertEquals(Map.of("id", "42", "post", "7"), match.pathParams());
+        assertEquals("users/:id/posts/:post", match.route().path());
+        assertNull(routes.find("POST", "users/42/posts/7"));
+        assertNull(routes.find("GET", "users/42/posts"));
+        assertNull(routes.find("GET", "users//posts/7"), "a parameter needs a segment");
+    }
+
+    @Test
+    void method_defaults_to_get_and_leading_slash_is_optional() {
+        var w = new Recording();
+        register(w, "t1", "health", "{\"api_path\":\"health\"}");
+        assertNotNull(routes.find("GET", "health"));
+    }
+
+    @Test
+    void a_literal_segment_wins_over_a_parameter() {
+        var w = new Recording();
+        register(w, "t1", "users::get", "{\"api_path\":\"users/:id\"}");
+        register(w, "t2", "users::me", "{\"api_path\":\"users/me\"}");
+        assertEquals("users::me", routes.find("GET", "users/me").route().functionId());
+        assertEquals("users::get", routes.find("GET", "users/you").route().functionId());
+    }
+
+    @Test
+    void same_shape_with_other_parameter_names_is_refused_and_the_first_route_keeps_working() {
+        var first = new Recording();
+        var second = new Recording();
+        register(first, "t1", "a::xy", "{\"api_path\":\"a/:x/:y\",\"http_method\":\"POST\"}");
+
+        register(second, "t2", "a::yx", "{\"api_path\":\"a/:y/:x\",\"http_method\":\"post\"}");
+
+        assertEquals(1, second.frames.size());
+        var result = second.frames.get(0);
+        assertTrue(result.contains("\"type\":\"triggerregistrationresult\"") && result.contains("\"id\":\"t2\"")
+                && result.contains("trigger_registration_failed") && result.contains("conflicts"), result);
+        assertEquals("a::xy", routes.find("POST", "a/1/2").route().functionId());
+        assertEquals(Map.of("x", "1", "y", "2"), routes.find("POST", "a/1/2").pathParams());
+    }
+
+    @Test
+    void a_bad_config_is_refused_with_trigger_registration_failed() {
+        var w = new Recording();
+        register(w, "t1", "f", "{\"http_method\":\"GET\"}");
+        register(w, "t2", "f", "{\"api_path\":\"x\",\"http_method\":\"BREW\"}");
+        register(w, "t3", "f", "\"not an object\"");
+        register(w, "t4", "f", "{\"api_path\":\"a/:/b\"}");
+        assertEquals(4, w.frames.size());
+        w.frames.forEach(f -> assertTrue(f.contains("trigger_registration_failed"), f));
+        assertTrue(routes.all().isEmpty());
+    }
+
+    @Test
+    void the_same_method_and_path_registered_again_replaces_the_route() {
+        var w = new Recording();
+        register(w, "t1", "old", "{\"api_path\":\"x\"}");
+        register(w, "t2", "new", "{\"api_path\":\"/x\"}");
+        assertEquals("new", routes.find("GET", "x").route().functionId());
+        assertEquals(1, routes.all().size());
+    }
+
+    @Test
+    void unregistering_the_trigger_removes_its_route() {
+        var w = new Recording();
+        register(w, "t1", "f", "{\"api_path\":\"gone\"}");
+        triggers.unregister(w.worker, new UnregisterTrigger("t1", "http"));
+        assertNull(routes.find("GET", "gone"));
+    }
+
+    @Test
+    void the_route_goes_away_when_its_worker_leaves() {
+        var w = new Recording();
+        register(w, "t1", "f", "{\"api_path\":\"gone\"}");
+        w.worker.retire();
+        triggers.workerLeft(w.worker);
+        assertNull(routes.find("GET", "gone"));
+    }
+
+    @Test
+    void a_reconnected_workers_identical_route_survives_the_late_cleanup_of_its_old_connection() {
+        var old = new Recording();
+        var fresh = new Recording();
+        register(old, "t1", "f", "{\"api_path\":\"stay\"}");
+        register(fresh, "t1", "f", "{\"api_path\":\"stay\"}"); // the SDK re-sends the same id on reconnect
+
+        old.worker.retire();
+        triggers.workerLeft(old.worker);
+
+        assertNotNull(routes.find("GET", "stay"));
+        assertTrue(routes.find("GET", "stay").route().owner() == fresh.worker);
+    }
+
+    @Test
+    void a_trigger_registered_again_with_another_path_moves_its_route() {
+        var w = new Recording();
+        register(w, "t1", "f", "{\"api_path\":\"before\"}");
+        register(w, "t1", "f", "{\"api_path\":\"after\"}");
+        assertNull(routes.find("GET", "before"));
+        assertNotNull(routes.find("GET", "after"));
+    }
+
+    @Test
+    void a_route_replaced_by_another_trigger_is_not_removed_by_the_first_triggers_unregistration() {
+        var a = new Recording();
+        var b = new Recording();
+        register(a, "ta", "fa", "{\"api_path\":\"shared\"}");
+        register(b, "tb", "fb", "{\"api_path\":\"shared\"}");
+        triggers.unregister(a.worker, new UnregisterTrigger("ta", "http"));
+        assertEquals("fb", routes.find("GET", "shared").route().functionId());
+    }
+
+    @Test
+    void refused_frames_are_valid_protocol() {
+        var w = new Recording();
+        register(w, "t1", "f", "{}");
+        assertEquals("triggerregistrationresult", Codec.decode(w.frames.get(0)).type());
+    }
+}
