@@ -12,7 +12,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -40,13 +39,7 @@ class CrossVersionCallsIT extends E2eSupport {
     }
 
     static Stream<Arguments> everyCallerAndCallee() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (Kind caller : Kind.all()) {
-            for (Kind callee : Kind.all()) {
-                pairs.add(Arguments.of(caller, callee));
-            }
-        }
-        return pairs.stream();
+        return pairs(Kind.all());
     }
 
     @ParameterizedTest(name = "{0} calls {1}")
@@ -94,13 +87,7 @@ class CrossVersionCallsIT extends E2eSupport {
     }
 
     static Stream<Arguments> mainCallersAndCallees() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (Kind caller : Kind.main()) {
-            for (Kind callee : Kind.main()) {
-                pairs.add(Arguments.of(caller, callee));
-            }
-        }
-        return pairs.stream();
+        return pairs(Kind.main());
     }
 
     @ParameterizedTest(name = "{0} calls {1}")

@@ -15,8 +15,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * What every end-to-end test class shares: the engine's worker URL, per-test resources (processes, sockets) that
@@ -96,6 +98,11 @@ abstract class E2eSupport {
             observer = java("observer-" + shortId());
         }
         return observer;
+    }
+
+    /** Every ordered pair (a, b) of the items, a and b alike included: the arguments of a version matrix. */
+    static <T> Stream<Arguments> pairs(List<T> items) {
+        return items.stream().flatMap(a -> items.stream().map(b -> Arguments.of(a, b)));
     }
 
     static String shortId() {

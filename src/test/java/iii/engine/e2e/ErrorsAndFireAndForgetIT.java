@@ -10,8 +10,6 @@ import iii.engine.e2e.Peer.Outcome;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -47,13 +45,7 @@ class ErrorsAndFireAndForgetIT extends E2eSupport {
     }
 
     static Stream<Arguments> failingCalleeAndCaller() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (Kind callee : Kind.main()) {
-            for (Kind caller : Kind.main()) {
-                pairs.add(Arguments.of(callee, caller));
-            }
-        }
-        return pairs.stream();
+        return pairs(Kind.main());
     }
 
     @ParameterizedTest(name = "{0} throws, {1} called")

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -54,14 +53,7 @@ class TriggersAcrossVersionsIT extends E2eSupport {
     }
 
     static Stream<Arguments> providerAndConsumer() {
-        List<Sdk> versions = List.of(Sdk.V0_2_1, Sdk.V0_11_6, Sdk.V0_22_1);
-        List<Arguments> pairs = new ArrayList<>();
-        for (Sdk provider : versions) {
-            for (Sdk consumer : versions) {
-                pairs.add(Arguments.of(provider, consumer));
-            }
-        }
-        return pairs.stream();
+        return pairs(List.of(Sdk.V0_2_1, Sdk.V0_11_6, Sdk.V0_22_1));
     }
 
     @ParameterizedTest(name = "{0} provides, {1} registers")

@@ -9,8 +9,6 @@ import iii.engine.e2e.Peer.Outcome;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,13 +41,7 @@ class WorkerCrashIT extends E2eSupport {
     }
 
     static Stream<Arguments> calleeAndCaller() {
-        List<Arguments> pairs = new ArrayList<>();
-        for (Kind callee : Kind.main()) {
-            for (Kind caller : Kind.main()) {
-                pairs.add(Arguments.of(callee, caller));
-            }
-        }
-        return pairs.stream();
+        return pairs(Kind.main());
     }
 
     @ParameterizedTest(name = "{0} killed while {1} waits")
