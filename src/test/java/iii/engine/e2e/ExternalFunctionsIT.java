@@ -6,22 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import iii.engine.external.ProbeServer;
+import iii.engine.external.ProbeServer.Answer;
+import iii.engine.external.ProbeServer.Seen;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -56,51 +52,31 @@ class ExternalFunctionsIT extends E2eSupport {
                 "iii.http-functions.require-https", "false", "IT_HMAC_SECRET", SECRET, "IT_BEARER_TOKEN", "tok-42"));
     }
 
-    record Seen(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
-        }
-    }
-
-    private HttpServer server;
-    private final LinkedBlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private ProbeServer server;
+    private LinkedBlockingQueue<Seen> seen;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::answer);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.start();
+        server = ProbeServer.start(this::answer);
+        seen = server.seen();
     }
 
     @AfterEach
     void stopServer() {
-        release.countDown();
-        server.stop(0);
-        ((ExecutorService) server.getExecutor()).shutdownNow();
+        server.close();
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Seen request = new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                Map.copyOf(exchange.getRequestHeaders()), body);
-        seen.add(request);
-        switch (request.path()) {
-            case "/signed" -> send(exchange, 200, JsonKit.obj("signature_ok", signatureOk(request), "got",
-                    JsonKit.parse(body)).toString());
-            case "/declined" -> send(exchange, 402, "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
+    private Answer answer(Seen request) {
+        return switch (request.path()) {
+            case "/signed" -> Answer.json(200, JsonKit.obj("signature_ok", signatureOk(request), "got",
+                    JsonKit.parse(request.body())).toString());
+            case "/declined" -> Answer.json(402, "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
             case "/slow" -> {
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                send(exchange, 200, "{}");
+                server.awaitRelease(Duration.ofSeconds(20));
+                yield Answer.json(200, "{}");
             }
-            default -> send(exchange, 200, JsonKit.obj("got", JsonKit.parse(body)).toString());
-        }
+            default -> Answer.json(200, JsonKit.obj("got", JsonKit.parse(request.body())).toString());
+        };
     }
 
     /** The server's own check of {@code x-iii-Signature} (PROTOCOL.md §8.3). */
@@ -117,16 +93,8 @@ class ExternalFunctionsIT extends E2eSupport {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
     private String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return server.url(path);
     }
 
     private static void registerHttpFunction(NodeWorker w, String fn, JsonObject invocation) {

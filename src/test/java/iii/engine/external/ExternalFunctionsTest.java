@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import iii.engine.config.EngineExecutors;
 import iii.engine.external.ExternalError.Refused;
 import iii.engine.protocol.RawJson;
@@ -16,13 +14,11 @@ import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -43,26 +39,16 @@ class ExternalFunctionsTest {
     private static final Map<String, String> ENVIRONMENT = Map.of("HMAC_SECRET", "s3cr3t", "PAY_TOKEN", "tok-1",
             "API_KEY", "k-9");
 
-    record Seen(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
-        }
-    }
-
-    private HttpServer server;
-    private final LinkedBlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private ProbeServer server;
+    private LinkedBlockingQueue<ProbeServer.Seen> seen;
     private ExecutorService pool;
     private ScheduledThreadPoolExecutor scheduler;
     private ExternalFunctions externals;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::answer);
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.start();
+        server = ProbeServer.start(this::answer);
+        seen = server.seen();
         pool = Executors.newCachedThreadPool();
         scheduler = new ScheduledThreadPoolExecutor(1);
         var config = new HttpFunctionsConfig(List.of("127.0.0.1"), false, true, 30_000);
@@ -72,51 +58,31 @@ class ExternalFunctionsTest {
 
     @AfterEach
     void stop() {
-        release.countDown();
-        server.stop(0);
-        ((ExecutorService) server.getExecutor()).shutdownNow();
+        server.close();
         pool.shutdownNow();
         scheduler.shutdownNow();
     }
 
     /** Paths say what to answer: /json, /empty, /text, /error-json, /error-plain, /redirect, /slow. */
-    private void answer(HttpExchange exchange) throws IOException {
-        var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        var path = exchange.getRequestURI().getPath();
-        seen.add(new Seen(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
-        switch (path) {
-            case "/json" -> send(exchange, 200, "{\"ok\":true,\"got\":" + body + "}");
-            case "/empty" -> send(exchange, 204, "");
-            case "/text" -> send(exchange, 200, "plain words");
-            case "/error-json" -> send(exchange, 402, "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
-            case "/error-plain" -> send(exchange, 503, "down");
-            case "/redirect" -> {
-                exchange.getResponseHeaders().add("Location", "/json");
-                send(exchange, 302, "");
-            }
+    private ProbeServer.Answer answer(ProbeServer.Seen request) {
+        return switch (request.path()) {
+            case "/json" -> ProbeServer.Answer.of(200, "{\"ok\":true,\"got\":" + request.body() + "}");
+            case "/empty" -> ProbeServer.Answer.of(204, "");
+            case "/text" -> ProbeServer.Answer.of(200, "plain words");
+            case "/error-json" -> ProbeServer.Answer.of(402,
+                    "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
+            case "/error-plain" -> ProbeServer.Answer.of(503, "down");
+            case "/redirect" -> new ProbeServer.Answer(302, "", Map.of("Location", "/json"));
             case "/slow" -> {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                send(exchange, 200, "{}");
+                server.awaitRelease(Duration.ofSeconds(10));
+                yield ProbeServer.Answer.of(200, "{}");
             }
-            default -> send(exchange, 404, "");
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        var bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        exchange.close();
+            default -> ProbeServer.Answer.of(404, "");
+        };
     }
 
     private String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return server.url(path);
     }
 
     private HttpFunction define(String id, String invocation) throws Refused {
@@ -252,7 +218,7 @@ class ExternalFunctionsTest {
     @Test
     void a_refused_connection_fails_with_http_request_failed() throws Exception {
         var f = define("gone", "{\"url\":\"" + url("/json") + "\"}");
-        server.stop(0);
+        server.close();
         var reply = await(f.call("gone", RawJson.NULL));
         assertEquals("http_request_failed", parse(reply.error()).getString("code"));
     }
