@@ -107,7 +107,9 @@ public class OtlpRelay {
             while ((next = queue.peek()) != null) {
                 if (!post(next)) {
                     retryDelayMillis = Math.min(MAX_RETRY_DELAY_MS, Math.max(250, retryDelayMillis * 2));
-                    executors.scheduler().schedule(this::drain, retryDelayMillis, TimeUnit.MILLISECONDS);
+                    // the timer only hands the retry over: an export may block, timers must not
+                    executors.scheduler().schedule(() -> executors.executor().execute(this::drain), retryDelayMillis,
+                            TimeUnit.MILLISECONDS);
                     return;
                 }
                 retryDelayMillis = 0;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -50,6 +52,7 @@ public final class Bench {
     private boolean jfr;
     private boolean jdkClient;
     private String floorPath = "/echo";
+    private boolean stockFloor;
 
     private Path root;
     private Path out;
@@ -100,6 +103,7 @@ public final class Bench {
                 case "--idle" -> idleWorkers = Integer.parseInt(v);
                 case "--jfr" -> jfr = true;
                 case "--floor" -> floorPath = v;
+                case "--stock-floor" -> stockFloor = true;
                 case "--client" -> jdkClient = switch (v) {
                     case "raw" -> false;
                     case "jdk" -> true;
@@ -111,12 +115,14 @@ public final class Bench {
                             [--warmup-total-ms=6000]
                                    [--payloads=128,4096] [--inflight=1,64] [--phases=routed,control,heap]
                                    [--workers=200] [--functions=50] [--idle=1000] [--jfr] [--client=raw|jdk]
-                                   [--floor=/echo|/echo-async]
+                                   [--floor=/echo|/echo-async] [--stock-floor]
                             --jfr: record the servers (JFR, settings=profile, 1 ms samples) during the measured routed cells
                                    (target/bench/{engine,echo}-routed.jfr) and the control plane (engine-control.jfr),
                                    each summarised beside it in *-profile.txt
                             --client=jdk: the routed cells on the JDK's java.net.http WebSocket client instead
                             --floor=/echo-async: a floor that receives in parts and sends asynchronously, as the engine
+                            --stock-floor: a floor without the engine's TyrusScheduler (the container's managed
+                                   scheduler costs every frame of it much more)
                             environment: BENCH_JAVA_OPTS  JVM options for both Payara Micro processes""");
                     System.exit(2);
                 }
@@ -132,7 +138,7 @@ public final class Bench {
         if (!Files.exists(war) || !Files.exists(root.resolve("target/payara-micro.jar"))) {
             throw new IllegalStateException("build first: target/iii-engine.war and target/payara-micro.jar");
         }
-        var echoWar = buildEchoWar();
+        var echoWar = buildEchoWar(war);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopServers));
         long began = System.nanoTime();
         System.out.printf("iii engine benchmark: %d rounds, %d ms per cell (+%d ms warm-up), %d cores, java %s,"
@@ -150,9 +156,10 @@ public final class Bench {
                     out);
             engine.awaitReady(240);
             echo.awaitReady(240);
-            System.out.printf("engine ws://%s:%d/ (pid %d), echo floor ws://%s:%d%s (pid %d), ready after %.1f s;"
+            System.out.printf("engine ws://%s:%d/ (pid %d), echo floor ws://%s:%d%s (pid %d, %s), ready after %.1f s;"
                             + " logs in %s%n", HOST, engine.port, engine.pid(), HOST, echo.port, floorPath, echo.pid(),
-                    (System.nanoTime() - began) / 1e9, root.relativize(out));
+                    stockFloor ? "stock container" : "engine's TyrusScheduler", (System.nanoTime() - began) / 1e9,
+                    root.relativize(out));
             if (phases.contains("routed")) {
                 routed();
             }
@@ -232,8 +239,12 @@ public final class Bench {
         }
     }
 
-    /** The echo floor's WAR: just the class files of {@link EchoEndpoint} and {@link AsyncEchoEndpoint}. */
-    private Path buildEchoWar() throws IOException {
+    /**
+     * The echo floor's WAR: the class files of {@link EchoEndpoint} and {@link AsyncEchoEndpoint} and, unless
+     * {@code --stock-floor}, the engine's own {@code TyrusScheduler} listener, copied out of its WAR, so that the
+     * floor's container does per frame what the engine's does.
+     */
+    private Path buildEchoWar(Path engineWar) throws IOException {
         var war = out.resolve("bench-echo.war");
         try (var zip = new ZipOutputStream(Files.newOutputStream(war))) {
             for (var endpoint : List.of(EchoEndpoint.class, AsyncEchoEndpoint.class)) {
@@ -247,8 +258,31 @@ public final class Bench {
                     zip.closeEntry();
                 }
             }
+            if (!stockFloor) {
+                copyScheduler(engineWar, zip);
+            }
         }
         return war;
+    }
+
+    private static void copyScheduler(Path engineWar, ZipOutputStream zip) throws IOException {
+        var prefix = "WEB-INF/classes/iii/engine/connection/TyrusScheduler";
+        var copied = 0;
+        try (var engine = new ZipFile(engineWar.toFile())) {
+            for (var entry : Collections.list(engine.entries())) {
+                if (entry.getName().startsWith(prefix)) {
+                    zip.putNextEntry(new ZipEntry(entry.getName()));
+                    try (var in = engine.getInputStream(entry)) {
+                        in.transferTo(zip);
+                    }
+                    zip.closeEntry();
+                    copied++;
+                }
+            }
+        }
+        if (copied == 0) {
+            throw new IOException(engineWar + " has no " + prefix + " classes");
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ final class JavaWorker implements AutoCloseable {
     private final Map<String, Handler> handlers;
     private final ExecutorService handlerPool;
     private final CompletableFuture<Integer> closed;
+    private volatile boolean aborted;
     private final Object sendLock = new Object();
 
     private JavaWorker(String label, WebSocket socket, Listener listener) {
@@ -285,12 +286,16 @@ final class JavaWorker implements AutoCloseable {
 
     /** Abrupt end: the TCP connection is dropped without a close handshake. */
     void abort() {
+        aborted = true;
         socket.abort();
         handlerPool.shutdownNow();
     }
 
     @Override
     public void close() {
+        if (aborted) {
+            return;
+        }
         try {
             if (!socket.isOutputClosed()) {
                 synchronized (sendLock) {

@@ -9,6 +9,9 @@ import iii.engine.e2e.Peer.Outcome;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -129,5 +132,35 @@ class WorkerCrashIT extends E2eSupport {
         assertCallError(b.join(fb, Duration.ofMillis(PROMPT_MS), "0.11.6 result"), "invocation_stopped");
         JsonObject frame = fc.get(PROMPT_MS, TimeUnit.MILLISECONDS);
         assertEquals("invocation_stopped", JsonKit.str(frame, "error.code"), () -> "java result " + frame);
+    }
+
+    /**
+     * Many workers dropping at once: every cleanup runs (none is refused by a busy thread pool) and the engine goes on
+     * answering built-in calls meanwhile.
+     */
+    @Test
+    void every_worker_of_a_burst_of_600_dropping_at_once_is_cleaned_up_while_the_engine_keeps_answering() {
+        JavaWorker o = observer();
+        int crowdSize = 600;
+        List<JavaWorker> crowd = new ArrayList<>();
+        List<String> functions = new ArrayList<>();
+        for (int i = 0; i < crowdSize; i++) {
+            JavaWorker w = closeLater(JavaWorker.connectRegistered(ws(), "burst-" + i));
+            String fn = fid("burst-" + i);
+            w.registerSilentFunction(fn);
+            crowd.add(w);
+            functions.add(fn);
+        }
+        Await.untilTrue("the burst's functions listed", MEDIUM,
+                () -> new HashSet<>(ids(o.listFunctions(), "function_id")).containsAll(functions));
+        List<String> ids = crowd.stream().map(JavaWorker::workerId).toList();
+
+        crowd.parallelStream().forEach(JavaWorker::abort);
+        assertFalse(o.listWorkers().isEmpty(), "the engine answers while it cleans up");
+
+        Await.untilTrue("every worker of the burst gone from engine::workers::list", MEDIUM,
+                () -> ids(o.listWorkers(), "id").stream().noneMatch(new HashSet<>(ids)::contains));
+        Await.untilTrue("every function of the burst gone from engine::functions::list", MEDIUM,
+                () -> ids(o.listFunctions(), "function_id").stream().noneMatch(new HashSet<>(functions)::contains));
     }
 }
