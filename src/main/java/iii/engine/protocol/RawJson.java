@@ -65,9 +65,24 @@ public final class RawJson {
             throw new IllegalStateException("not an object");
         }
         int end = text.lastIndexOf('}');
-        boolean empty = text.substring(1, end).isBlank();
-        var member = JSON.createValue(name) + ":" + JSON.createValue(value);
-        return new RawJson(text.substring(0, end) + (empty ? "" : ",") + member + "}");
+        var b = new StringBuilder(end + name.length() + value.length() + 8).append(text, 0, end);
+        if (hasMembers(end)) {
+            b.append(',');
+        }
+        Codec.quote(b, name);
+        b.append(':');
+        Codec.quote(b, value);
+        return new RawJson(b.append('}').toString());
+    }
+
+    /** Whether anything but whitespace stands between the opening brace and the closing one at {@code end}. */
+    private boolean hasMembers(int end) {
+        for (int i = end - 1; i > 0; i--) {
+            if (!Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
