@@ -14,7 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Gives Tyrus' WebSocket container a plain scheduler in place of the application server's managed one.
+ * Gives this application's Tyrus WebSocket container a plain scheduler in place of the server's managed one.
  *
  * <p>Tyrus reschedules a session's idle timeout on every frame it receives and sends, even when there is no idle
  * timeout: it schedules a check due at once. On Payara every submission to the managed scheduled executor captures

@@ -1,6 +1,7 @@
 package iii.engine.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,6 +157,12 @@ public final class Bench {
                     out);
             engine.awaitReady(240);
             echo.awaitReady(240);
+            for (var server : List.of(engine, echo)) {
+                // its one log line is the warning that it could not be installed: the figures would not compare
+                if (Files.readString(server.log, StandardCharsets.ISO_8859_1).contains("connection.TyrusScheduler]")) {
+                    throw new IllegalStateException("TyrusScheduler is not installed; see " + server.log);
+                }
+            }
             System.out.printf("engine ws://%s:%d/ (pid %d), echo floor ws://%s:%d%s (pid %d, %s), ready after %.1f s;"
                             + " logs in %s%n", HOST, engine.port, engine.pid(), HOST, echo.port, floorPath, echo.pid(),
                     stockFloor ? "stock container" : "engine's TyrusScheduler", (System.nanoTime() - began) / 1e9,
