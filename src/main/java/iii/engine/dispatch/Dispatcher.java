@@ -129,8 +129,15 @@ public class Dispatcher {
             handler.handle(from, message);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Handling " + message.type() + " from worker " + from + " failed", e);
-            from.send(Codec.encode(new Message.Error(ErrorCode.INTERNAL_ERROR.body(
-                    message.type() + " could not be handled: " + e))));
+            var body = ErrorCode.INTERNAL_ERROR.body(message.type() + " could not be handled: " + e);
+            if (message instanceof Message.InvokeFunction call && call.invocationId() != null
+                    && !"void".equals(call.action())) {
+                // the caller waits for this id: an error frame would leave it waiting until its own timeout
+                from.send(Codec.encode(new InvocationResult(call.invocationId(), call.functionId(), null, body,
+                        call.traceparent(), call.baggage())));
+            } else {
+                from.send(Codec.encode(new Message.Error(body)));
+            }
         }
     }
 

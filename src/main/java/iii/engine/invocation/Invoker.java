@@ -10,7 +10,6 @@ import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.InvocationException;
 import iii.engine.registry.Worker;
-import iii.engine.telemetry.EngineSpan;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,16 +34,19 @@ public class Invoker {
     private FunctionRegistry functions;
     private EngineConfig config;
     private EngineExecutors executors;
+    private InvocationObserver observer;
     private final ConcurrentHashMap<UUID, Pending> pending = new ConcurrentHashMap<>();
 
     protected Invoker() {
     }
 
     @Inject
-    public Invoker(FunctionRegistry functions, EngineConfig config, EngineExecutors executors) {
+    public Invoker(FunctionRegistry functions, EngineConfig config, EngineExecutors executors,
+                   InvocationObserver observer) {
         this.functions = functions;
         this.config = config;
         this.executors = executors;
+        this.observer = observer;
     }
 
     /** A call routed to a worker and not yet answered. */
@@ -58,8 +60,21 @@ public class Invoker {
     }
 
     /** Routes a call; the future completes with the answer or an error, never exceptionally. */
-    @EngineSpan
     public CompletableFuture<Outcome> invoke(Call call) {
+        if (!observer.watching()) {
+            return route(call);
+        }
+        InvocationObserver.Hop hop;
+        try {
+            hop = observer.start(call);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Call of " + call.functionId() + " not watched", e);
+            return route(call);
+        }
+        return route(hop.call()).thenApply(hop::end);
+    }
+
+    private CompletableFuture<Outcome> route(Call call) {
         var function = functions.get(call.functionId());
         if (function == null) {
             return CompletableFuture.completedFuture(

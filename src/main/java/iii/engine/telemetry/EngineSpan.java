@@ -8,9 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks an engine step that gets a span (and, for invocations, metrics) when MicroProfile Telemetry is on: a routed
- * call ({@code Invoker.invoke(Call)}), a registration ({@code MessageHandler.handle}) and a departing worker's
- * cleanup ({@code WorkerCleanup.retire} and its disconnect observer). See {@link SpanInterceptor}.
+ * Marks an engine step that gets a span when MicroProfile Telemetry is on: a registration
+ * ({@code MessageHandler.handle}) and a departing worker's cleanup ({@code WorkerCleanup.retire} and its disconnect
+ * observer). See {@link SpanInterceptor}; routed calls are spanned by {@link EngineTelemetry} directly.
  */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,6 +1,7 @@
 package iii.engine.telemetry;
 
 import iii.engine.invocation.Call;
+import iii.engine.invocation.InvocationObserver;
 import iii.engine.invocation.Outcome;
 import iii.engine.protocol.Message;
 import iii.engine.registry.Worker;
@@ -36,7 +37,7 @@ import java.util.logging.Logger;
  * spans are its children and the caller sees the engine in its trace.
  */
 @ApplicationScoped
-public class EngineTelemetry {
+public class EngineTelemetry implements InvocationObserver {
 
     private static final Logger LOG = Logger.getLogger(EngineTelemetry.class.getName());
     private static final String SCOPE = "iii-engine";
@@ -92,7 +93,7 @@ public class EngineTelemetry {
     }
 
     /** One routed call in progress. */
-    public final class InvocationSpan {
+    private final class InvocationSpan implements InvocationObserver.Hop {
 
         private final Span span;
         private final Call call;
@@ -106,11 +107,13 @@ public class EngineTelemetry {
         }
 
         /** The call to route: the same, with the engine's span as its {@code traceparent}. */
+        @Override
         public Call call() {
             return call;
         }
 
         /** Ends the span, counts the call, and gives the caller the engine's context; never throws. */
+        @Override
         public Outcome end(Outcome outcome) {
             try {
                 var attributes = Attributes.of(FUNCTION_ID, call.functionId());
@@ -132,8 +135,14 @@ public class EngineTelemetry {
         }
     }
 
+    @Override
+    public boolean watching() {
+        return enabled();
+    }
+
     /** Starts the span of one invocation hop, child of the caller's {@code traceparent} when it sent one. */
-    public InvocationSpan startInvocation(Call call) {
+    @Override
+    public InvocationObserver.Hop start(Call call) {
         var instruments = instruments();
         var parent = extract(instruments, call.traceparent(), call.baggage());
         var builder = instruments.tracer().spanBuilder("invoke " + call.functionId())

@@ -19,6 +19,7 @@ import iii.engine.dispatch.UnregisterTriggerTypeHandler;
 import iii.engine.external.ExternalFunctions;
 import iii.engine.external.HttpFunctionsConfig;
 import iii.engine.introspection.BuiltinFunctions;
+import iii.engine.invocation.InvocationObserver;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Codec;
@@ -92,7 +93,7 @@ public final class TestEngine implements AutoCloseable {
     TestEngine(EngineConfig config, TelemetryConfig telemetryConfig) {
         this.config = config;
         var executors = new EngineExecutors(Runnable::run, scheduler);
-        invoker = new Invoker(functions, config, executors);
+        invoker = new Invoker(functions, config, executors, InvocationObserver.NONE);
         externals = new ExternalFunctions(new HttpFunctionsConfig(List.of("127.0.0.1", "localhost"), false, true,
                 30_000), executors);
         discovery = new DiscoveryEvents(functions, triggerRegistry, triggers, invoker, executors, config);

@@ -2,11 +2,13 @@ package iii.engine.dispatch;
 
 import iii.engine.protocol.Message;
 import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,5 +64,49 @@ class DispatcherTest {
         var handlers = oneHandlerPerType();
         handlers.add(handler(Message.WorkerRegistered.class));
         assertThrows(IllegalStateException.class, () -> Dispatcher.index(handlers));
+    }
+
+    @Test
+    void aHandlerBugAnswersAWaitingCallerWithAnInvocationResultAndOthersWithAnErrorFrame() {
+        var handlers = new ArrayList<MessageHandler<?>>(oneHandlerPerType());
+        handlers.removeIf(handler -> handler.type() == Message.InvokeFunction.class);
+        handlers.add(new MessageHandler<Message.InvokeFunction>() {
+            @Override
+            public Class<Message.InvokeFunction> type() {
+                return Message.InvokeFunction.class;
+            }
+
+            @Override
+            public void handle(Worker from, Message.InvokeFunction message) {
+                throw new IllegalStateException("a bug");
+            }
+        });
+        var dispatcher = new Dispatcher(handlers, null, null);
+        var sent = new CopyOnWriteArrayList<String>();
+        var worker = new Worker(new WorkerChannel() {
+            @Override
+            public void send(String frame) {
+                sent.add(frame);
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(String reason) {
+            }
+        }, null);
+        var id = "4b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
+
+        dispatcher.onText(worker, "{\"type\":\"invokefunction\",\"invocation_id\":\"" + id
+                + "\",\"function_id\":\"f\",\"data\":{}}");
+        dispatcher.onText(worker, "{\"type\":\"invokefunction\",\"function_id\":\"f\",\"data\":{}}");
+
+        assertEquals(2, sent.size(), () -> "frames: " + sent);
+        assertTrue(sent.get(0).contains("\"type\":\"invocationresult\"") && sent.get(0).contains(id)
+                && sent.get(0).contains("internal_error"), sent.get(0));
+        assertTrue(sent.get(1).contains("\"type\":\"error\"") && sent.get(1).contains("internal_error"),
+                sent.get(1));
     }
 }
