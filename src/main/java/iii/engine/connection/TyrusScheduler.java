@@ -1,5 +1,7 @@
 package iii.engine.connection;
 
+import iii.engine.health.EngineRunState;
+import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -24,6 +26,7 @@ import java.util.logging.Logger;
  * later one on a single daemon thread, with the class loader of the thread that scheduled it.
  *
  * <p>Only a Tyrus container is changed (Payara, GlassFish); any other container (WildFly's Undertow) is left alone.
+ * Which of the two happened shows in {@code /health/started} ({@code websocket-scheduler}).
  */
 @WebListener
 public class TyrusScheduler implements ServletContextListener {
@@ -32,11 +35,16 @@ public class TyrusScheduler implements ServletContextListener {
     private static final String CONTAINER = "org.glassfish.tyrus.core.BaseContainer";
     private static final String FIELD = "managedScheduledExecutorService";
 
+    @Inject
+    EngineRunState state;
+
     private Scheduler scheduler;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        install(event.getServletContext().getAttribute(ServerContainer.class.getName()));
+        if (install(event.getServletContext().getAttribute(ServerContainer.class.getName()))) {
+            state.webSocketScheduler("plain");
+        }
     }
 
     /** Gives {@code container} the plain scheduler if it is Tyrus'; tells whether it did. */

@@ -14,6 +14,7 @@ public class EngineRunState {
 
     private volatile boolean started;
     private volatile boolean stopping;
+    private volatile String webSocketScheduler = "container";
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object event) {
         started = true;
@@ -31,6 +32,15 @@ public class EngineRunState {
 
     public boolean isStarted() {
         return started;
+    }
+
+    /** Which scheduler the WebSocket container runs its per-frame tasks on: "plain" or "container". */
+    public String webSocketScheduler() {
+        return webSocketScheduler;
+    }
+
+    public void webSocketScheduler(String scheduler) {
+        webSocketScheduler = scheduler;
     }
 
     /** Started and not shutting down: the worker endpoint takes connections. */

@@ -7,7 +7,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
 
-/** Started once the application is initialized and the engine's own functions are installed. */
+/**
+ * Started once the application is initialized and the engine's own functions are installed. Its data tells which
+ * scheduler the WebSocket container uses per frame ({@code websocket-scheduler}: {@code plain} when the engine's
+ * {@code TyrusScheduler} is in place, {@code container} otherwise).
+ */
 @Startup
 @ApplicationScoped
 public class EngineStarted implements HealthCheck {
@@ -31,6 +35,7 @@ public class EngineStarted implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named(NAME).status(state.isStarted() && functions.get(BUILTIN_PROBE) != null)
+                .withData("websocket-scheduler", state.webSocketScheduler())
                 .build();
     }
 }

@@ -65,6 +65,13 @@ class HealthAndLogsIT extends E2eSupport {
     }
 
     @Test
+    void started_reports_that_tyrus_runs_on_the_engines_plain_scheduler() {
+        // without TyrusScheduler every frame schedules a task on Payara's managed executor (a class-path search)
+        var started = health("/health/started");
+        assertTrue(started.body().replace(" ", "").contains("\"websocket-scheduler\":\"plain\""), started.body());
+    }
+
+    @Test
     void readiness_turns_false_and_true_as_required_functions_leave_and_return() {
         var notReady = health("/health/ready");
         assertEquals(503, notReady.statusCode(), notReady.body());
