@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The threads are the container's, made by its {@link ManagedThreadFactory}, so they carry the application's
  * context; the pools around them are the engine's. Payara's managed executors capture context on every task they
  * accept, and that capture searches the application's class path each time (milliseconds when many tasks come at
- * once), and the default one refuses work once its 200 threads are busy: a burst of a thousand disconnects lost
- * cleanups. Here a task costs a queue entry, and work waits in the queue instead of being refused.
+ * once), and the default one refuses work once its 200 threads are busy: during a burst of a thousand disconnects
+ * it refused built-in calls, and a refused cleanup would be lost. Here a task costs a queue entry, and work waits in
+ * the queue instead of being refused.
  */
 @ApplicationScoped
 public class EngineExecutors {
