@@ -57,13 +57,18 @@ final class OtlpJson {
         return null;
     }
 
-    /** An OTLP {@code KeyValue} list as one JSON object. */
+    /** The {@code attributes} of an OTLP object as one JSON object. */
     static JsonObject attributes(JsonObject owner) {
+        return keyValues(owner, "attributes");
+    }
+
+    /** The OTLP {@code KeyValue} list {@code owner.name} as one JSON object; entries without a key are skipped. */
+    private static JsonObject keyValues(JsonObject owner, String name) {
         var builder = JSON.createObjectBuilder();
-        for (var attribute : objects(owner, "attributes")) {
-            var key = string(attribute, "key");
+        for (var entry : objects(owner, name)) {
+            var key = string(entry, "key");
             if (key != null) {
-                builder.add(key, anyValue(object(attribute, "value")));
+                builder.add(key, anyValue(object(entry, "value")));
             }
         }
         return builder.build();
@@ -103,14 +108,7 @@ final class OtlpJson {
             return values.build();
         }
         if (value.get("kvlistValue") instanceof JsonObject list) {
-            var members = JSON.createObjectBuilder();
-            for (var entry : objects(list, "values")) {
-                var key = string(entry, "key");
-                if (key != null) {
-                    members.add(key, anyValue(object(entry, "value")));
-                }
-            }
-            return members.build();
+            return keyValues(list, "values");
         }
         if (value.get("bytesValue") instanceof JsonString bytes) {
             return bytes;
