@@ -34,6 +34,8 @@ public class TyrusScheduler implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(TyrusScheduler.class.getName());
     private static final String CONTAINER = "org.glassfish.tyrus.core.BaseContainer";
     private static final String FIELD = "managedScheduledExecutorService";
+    /** Logged once the scheduler is in place; {@code bin/bench} looks for it in both servers' logs. */
+    static final String INSTALLED = "The WebSocket container runs its per-frame tasks on a plain scheduler";
 
     @Inject
     EngineRunState state;
@@ -57,6 +59,7 @@ public class TyrusScheduler implements ServletContextListener {
         scheduler = new Scheduler();
         try {
             field.set(container, scheduler);
+            LOG.info(INSTALLED);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not give the WebSocket container a plain scheduler; every frame will"
