@@ -6,6 +6,7 @@ import iii.engine.protocol.Codec;
 import iii.engine.protocol.ErrorCode;
 import iii.engine.protocol.Message.InvocationResult;
 import iii.engine.protocol.Message.InvokeFunction;
+import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.InvocationException;
@@ -57,6 +58,15 @@ public class Invoker {
     @PostConstruct
     void scheduleExpiry() {
         executors.scheduler().scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Calls {@code functionId} for the engine without waiting for it; a failure is logged as {@code what}'s. */
+    public void fire(String functionId, RawJson data, String what) {
+        invoke(Call.fromEngine(functionId, data)).thenAccept(outcome -> {
+            if (outcome.isError()) {
+                LOG.fine(() -> what + " to " + functionId + " failed: " + outcome.error());
+            }
+        });
     }
 
     /** Routes a call; the future completes with the answer or an error, never exceptionally. */

@@ -97,13 +97,11 @@ public class EngineTelemetry implements InvocationObserver {
 
         private final Span span;
         private final Call call;
-        private final String traceparent;
         private final long started = System.nanoTime();
 
-        private InvocationSpan(Span span, Call call, String traceparent) {
+        private InvocationSpan(Span span, Call call) {
             this.span = span;
             this.call = call;
-            this.traceparent = traceparent;
         }
 
         /** The call to route: the same, with the engine's span as its {@code traceparent}. */
@@ -130,7 +128,7 @@ public class EngineTelemetry implements InvocationObserver {
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Ending the span of a call of " + call.functionId() + " failed", e);
             }
-            return new Outcome(outcome.result(), outcome.error(), traceparent,
+            return new Outcome(outcome.result(), outcome.error(), call.traceparent(),
                     outcome.baggage() != null ? outcome.baggage() : call.baggage());
         }
     }
@@ -160,7 +158,7 @@ public class EngineTelemetry implements InvocationObserver {
         var baggage = carrier.getOrDefault("baggage", call.baggage());
         var traced = new Call(call.invocationId(), call.functionId(), call.data(), traceparent, baggage,
                 call.metadata(), call.from(), call.awaited());
-        return new InvocationSpan(span, traced, traceparent);
+        return new InvocationSpan(span, traced);
     }
 
     /** A registration message handled (function, trigger, trigger type, service, and their removal). */

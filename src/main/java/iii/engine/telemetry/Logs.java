@@ -1,6 +1,5 @@
 package iii.engine.telemetry;
 
-import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
 import iii.engine.protocol.ErrorCode;
 import iii.engine.protocol.RawJson;
@@ -97,7 +96,7 @@ public class Logs {
             var resource = OtlpJson.object(resourceLogs, "resource");
             var resourceMap = JSON.createObjectBuilder();
             OtlpJson.attributes(resource).forEach((key, value) ->
-                    resourceMap.add(key, value instanceof JsonString text ? text.getString() : value.toString()));
+                    resourceMap.add(key, plain(value)));
             var resourceObject = resourceMap.build();
             var serviceName = resourceObject.getString("service.name", "unknown");
             for (var scopeLogs : OtlpJson.objects(resourceLogs, "scopeLogs")) {
@@ -140,12 +139,7 @@ public class Logs {
                 if (payload == null) {
                     payload = RawJson.of(event);
                 }
-                var functionId = subscriber.trigger().functionId();
-                invoker.invoke(Call.fromEngine(functionId, payload)).thenAccept(outcome -> {
-                    if (outcome.isError()) {
-                        LOG.fine(() -> "Log record to " + functionId + " failed: " + outcome.error());
-                    }
-                });
+                invoker.fire(subscriber.trigger().functionId(), payload, "Log record");
             }
         }
     }
@@ -210,7 +204,7 @@ public class Logs {
                 .add("body", JSON.createObjectBuilder().add("stringValue", record.getString("body")));
         var attributes = JSON.createArrayBuilder();
         record.getJsonObject("attributes").forEach((key, value) -> attributes.add(
-                OtlpJson.keyValue(key, value instanceof JsonString text ? text.getString() : value.toString())));
+                OtlpJson.keyValue(key, plain(value))));
         logRecord.add("attributes", attributes);
         if (isHex(traceId, 32)) {
             logRecord.add("traceId", traceId);
@@ -278,6 +272,11 @@ public class Logs {
         if (id != null && !id.isEmpty()) {
             event.add(name, id);
         }
+    }
+
+    /** A string's text, any other value's JSON. */
+    private static String plain(JsonValue value) {
+        return value instanceof JsonString text ? text.getString() : value.toString();
     }
 
     private static JsonValue nullable(String text) {

@@ -3,7 +3,6 @@ package iii.engine.trigger;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.introspection.Rows;
-import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.BuiltinTriggerType;
@@ -24,7 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 
 /**
  * The discovery events, pushed to every function bound to their trigger types: {@code engine::functions-available}
@@ -38,7 +36,6 @@ public class DiscoveryEvents {
     public static final String WORKERS_AVAILABLE = "engine::workers-available";
     public static final String WORKERS_AVAILABLE_DISCOVERY = "workers.available";
 
-    private static final Logger LOG = Logger.getLogger(DiscoveryEvents.class.getName());
     private static final JsonProvider JSON = JsonProvider.provider();
 
     /** Discovery types accept any config: every instance simply receives every event. */
@@ -144,11 +141,7 @@ public class DiscoveryEvents {
 
     private void fire(String type, RawJson payload) {
         for (var trigger : subscribers(type)) {
-            invoker.invoke(Call.fromEngine(trigger.functionId(), payload)).thenAccept(outcome -> {
-                if (outcome.isError()) {
-                    LOG.fine(() -> type + " event to " + trigger.functionId() + " failed: " + outcome.error());
-                }
-            });
+            invoker.fire(trigger.functionId(), payload, type + " event");
         }
     }
 }
