@@ -10,9 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,11 +37,9 @@ public class OtlpRelay {
 
     private TelemetryConfig config;
     private EngineExecutors executors;
-    private ArrayBlockingQueue<Export> queue;
+    private Backlog<Export> queue;
     private HttpClient client;
-    private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile long retryDelayMillis;
 
@@ -54,7 +50,8 @@ public class OtlpRelay {
     public OtlpRelay(TelemetryConfig config, EngineExecutors executors) {
         this.config = config;
         this.executors = executors;
-        this.queue = new ArrayBlockingQueue<>(config.bufferFrames());
+        this.queue = new Backlog<>(config.bufferFrames(), executors, this::drain, LOG,
+                "Telemetry relay to " + config.endpoint(), "export(s)");
     }
 
     /** Whether documents are forwarded at all. */
@@ -67,18 +64,7 @@ public class OtlpRelay {
         if (!config.relay()) {
             return false;
         }
-        if (!queue.offer(new Export(path, json))) {
-            var count = dropped.incrementAndGet();
-            if (count == 1 || count % 1000 == 0) {
-                LOG.warning(() -> "Telemetry relay to " + config.endpoint() + " is behind: " + count
-                        + " export(s) dropped so far");
-            }
-            return false;
-        }
-        if (draining.compareAndSet(false, true)) {
-            executors.executor().execute(this::drain);
-        }
-        return true;
+        return queue.offer(new Export(path, json));
     }
 
     /** Exports accepted by the collector. */
@@ -88,7 +74,7 @@ public class OtlpRelay {
 
     /** Exports dropped because the buffer was full. */
     public long dropped() {
-        return dropped.get();
+        return queue.dropped();
     }
 
     /** Exports the collector refused as malformed (4xx other than 429); not retried. */
@@ -118,10 +104,7 @@ public class OtlpRelay {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Telemetry relay failed", e);
         }
-        draining.set(false);
-        if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
-            executors.executor().execute(this::drain);
-        }
+        queue.drained();
     }
 
     /** True when the export is done with (accepted, or refused for good); false to retry later. */

@@ -12,9 +12,6 @@ import jakarta.json.JsonObject;
 
 import java.nio.ByteBuffer;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,10 +37,7 @@ public class TelemetryIngest implements TelemetryFrames {
     private WorkerRegistry workers;
     private Logs logs;
     private OtlpRelay relay;
-    private EngineExecutors executors;
-    private ArrayBlockingQueue<Frame> local;
-    private final AtomicBoolean decoding = new AtomicBoolean();
-    private final AtomicLong localDropped = new AtomicLong();
+    private Backlog<Frame> local;
 
     protected TelemetryIngest() {
     }
@@ -54,8 +48,8 @@ public class TelemetryIngest implements TelemetryFrames {
         this.workers = workers;
         this.logs = logs;
         this.relay = relay;
-        this.executors = executors;
-        this.local = new ArrayBlockingQueue<>(config.bufferFrames());
+        this.local = new Backlog<>(config.bufferFrames(), executors, this::decodeQueued, LOG, "Telemetry decoding",
+                "frame(s)");
     }
 
     @Override
@@ -76,22 +70,13 @@ public class TelemetryIngest implements TelemetryFrames {
                     json);
         }
         if (decode) {
-            if (!local.offer(new Frame(kind, json, from))) {
-                var count = localDropped.incrementAndGet();
-                if (count == 1 || count % 1000 == 0) {
-                    LOG.warning(() -> "Telemetry decoding is behind: " + count + " frame(s) dropped so far");
-                }
-                return;
-            }
-            if (decoding.compareAndSet(false, true)) {
-                executors.executor().execute(this::decodeQueued);
-            }
+            local.offer(new Frame(kind, json, from));
         }
     }
 
     /** Frames dropped because local decoding was behind. */
     public long localDropped() {
-        return localDropped.get();
+        return local.dropped();
     }
 
     private void decodeQueued() {
@@ -107,10 +92,7 @@ public class TelemetryIngest implements TelemetryFrames {
                 LOG.log(Level.WARNING, "Telemetry frame could not be processed", e);
             }
         }
-        decoding.set(false);
-        if (!local.isEmpty() && decoding.compareAndSet(false, true)) {
-            executors.executor().execute(this::decodeQueued);
-        }
+        local.drained();
     }
 
     private void decode(Frame frame) {
