@@ -20,7 +20,20 @@ record Route(String method, String path, List<String> segments, String triggerId
 
     /** Same method and path: registering it again replaces the route. */
     String key() {
+        return key(method, path);
+    }
+
+    static String key(String method, String path) {
         return method + ":" + path;
+    }
+
+    /** Routes a request of {@code method} with this many segments could match. */
+    String shape() {
+        return shape(method, segments.size());
+    }
+
+    static String shape(String method, int segments) {
+        return method + "/" + segments;
     }
 
     /** Same method and shape, whatever the parameter names: two different keys of one shape conflict (§6.9). */

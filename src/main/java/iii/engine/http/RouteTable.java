@@ -78,12 +78,12 @@ public class RouteTable {
     /** The most specific route of {@code method} matching the path (without its leading {@code /}), or null. */
     Match find(String method, String path) {
         var current = snapshot;
-        var exact = current.byKey().get(method + ":" + path);
+        var exact = current.byKey().get(Route.key(method, path));
         if (exact != null && exact.segments().stream().noneMatch(Route::isParameter)) {
             return new Match(exact, Map.of());
         }
         var request = path.split("/", -1);
-        var candidates = current.byShape().get(method + "/" + request.length);
+        var candidates = current.byShape().get(Route.shape(method, request.length));
         if (candidates == null) {
             return null;
         }
@@ -109,7 +109,7 @@ public class RouteTable {
     private void publish() {
         var shapes = new HashMap<String, List<Route>>();
         for (var route : byKey.values()) {
-            shapes.computeIfAbsent(route.method() + "/" + route.segments().size(), k -> new ArrayList<>()).add(route);
+            shapes.computeIfAbsent(route.shape(), k -> new ArrayList<>()).add(route);
         }
         shapes.replaceAll((k, routes) -> List.copyOf(routes));
         snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(shapes));
