@@ -1,6 +1,7 @@
 package iii.engine.external;
 
 import iii.engine.external.ExternalError.Refused;
+import iii.engine.http.HeaderSyntax;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -92,7 +93,7 @@ sealed interface Auth {
             case "bearer" -> new Bearer(secret(object, "token_key", environment, ExternalError.TOKEN_NOT_FOUND));
             case "api_key" -> {
                 var header = string(object, "header");
-                if (header == null || header.isBlank() || !header.chars().allMatch(Auth::isTokenChar)) {
+                if (header == null || !HeaderSyntax.isName(header)) {
                     throw new Refused(ExternalError.INVALID_INVOCATION,
                             "invocation.auth.header must be a header name");
                 }
@@ -117,10 +118,5 @@ sealed interface Auth {
 
     private static String string(JsonObject object, String key) {
         return object.get(key) instanceof JsonString s ? s.getString() : null;
-    }
-
-    /** RFC 7230 token characters: what a header name may hold. */
-    static boolean isTokenChar(int c) {
-        return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
     }
 }

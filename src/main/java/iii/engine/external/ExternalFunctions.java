@@ -2,6 +2,7 @@ package iii.engine.external;
 
 import iii.engine.config.EngineExecutors;
 import iii.engine.external.ExternalError.Refused;
+import iii.engine.http.HeaderSyntax;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message;
 import iii.engine.protocol.RawJson;
@@ -131,9 +132,8 @@ public class ExternalFunctions {
         if (given instanceof JsonObject h) {
             for (var header : h.entrySet()) {
                 var name = header.getKey();
-                if (name.isEmpty() || !name.chars().allMatch(Auth::isTokenChar)
-                        || !(header.getValue() instanceof JsonString v) || v.getString().indexOf('\r') >= 0
-                        || v.getString().indexOf('\n') >= 0) {
+                if (!HeaderSyntax.isName(name) || !(header.getValue() instanceof JsonString v)
+                        || !HeaderSyntax.isValue(v.getString())) {
                     throw new Refused(ExternalError.INVALID_INVOCATION, "invocation.headers must map header names "
                             + "to single-line strings (" + name + ")");
                 }

@@ -156,23 +156,17 @@ final class HttpMapping {
     }
 
     private static void addHeader(List<Map.Entry<String, String>> headers, String name, String value) {
-        if (name.isEmpty() || !name.chars().allMatch(HttpMapping::isTokenChar)
-                || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0
+        if (!HeaderSyntax.isName(name) || !HeaderSyntax.isValue(value)
                 || SKIPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
             return;
         }
         headers.add(Map.entry(name, value));
     }
 
-    private static boolean isTokenChar(int c) {
-        return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-    }
-
     // E22's envelopes (§6.8)
 
     static Response notFound() {
-        return json(404, JSON.createObjectBuilder().add("error", JSON.createObjectBuilder()
-                .add("code", "NOT_FOUND").add("message", "Not Found")).build());
+        return error(404, "NOT_FOUND", "Not Found");
     }
 
     /** 500 for a failed function: {@code {"error":{"code","message","error_id"}}}. */
