@@ -4,6 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The engine's settings, each a MicroProfile Config property and so also an environment variable
  * ({@code iii.max-frame-bytes} is {@code III_MAX_FRAME_BYTES}).
@@ -61,5 +64,13 @@ public class EngineConfig {
      */
     public long heartbeatMillis() {
         return heartbeatMillis;
+    }
+
+    /**
+     * The items of a comma-separated setting, trimmed, empty ones left out. List settings are read as one string:
+     * Payara's config producer cannot inject {@code Optional<List<String>>}.
+     */
+    public static List<String> commaSeparated(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 }

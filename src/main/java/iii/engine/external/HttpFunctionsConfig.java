@@ -1,10 +1,10 @@
 package iii.engine.external;
 
+import iii.engine.config.EngineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,14 +32,14 @@ public class HttpFunctionsConfig {
             boolean blockPrivateIps,
             @ConfigProperty(name = "iii.http-functions.default-timeout-ms", defaultValue = "30000")
             long defaultTimeoutMillis) {
-        // a comma-separated string: Payara's config producer cannot inject Optional<List<String>>
-        this(Arrays.asList(allowedHosts.orElse("").split(",")), requireHttps, blockPrivateIps, defaultTimeoutMillis);
+        this(EngineConfig.commaSeparated(allowedHosts.orElse("")), requireHttps, blockPrivateIps,
+                defaultTimeoutMillis);
     }
 
     /** For tests outside a container. */
     public HttpFunctionsConfig(List<String> allowedHosts, boolean requireHttps, boolean blockPrivateIps,
                                long defaultTimeoutMillis) {
-        this.allowedHosts = allowedHosts.stream().map(String::trim).filter(h -> !h.isEmpty()).toList();
+        this.allowedHosts = List.copyOf(allowedHosts);
         this.requireHttps = requireHttps;
         this.blockPrivateIps = blockPrivateIps;
         this.defaultTimeoutMillis = defaultTimeoutMillis;

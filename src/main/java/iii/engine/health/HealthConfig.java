@@ -1,10 +1,10 @@
 package iii.engine.health;
 
+import iii.engine.config.EngineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +19,7 @@ public class HealthConfig {
 
     @Inject
     public HealthConfig(@ConfigProperty(name = "iii.health.required-functions") Optional<String> requiredFunctions) {
-        this.requiredFunctions = requiredFunctions.map(HealthConfig::split).orElse(List.of());
+        this.requiredFunctions = requiredFunctions.map(EngineConfig::commaSeparated).orElse(List.of());
     }
 
     /** For tests outside a container. */
@@ -30,9 +30,5 @@ public class HealthConfig {
     /** Function ids that must be registered for the engine to be ready (comma-separated in the property). */
     public List<String> requiredFunctions() {
         return requiredFunctions;
-    }
-
-    private static List<String> split(String ids) {
-        return Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).toList();
     }
 }

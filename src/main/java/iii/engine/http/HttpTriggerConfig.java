@@ -1,10 +1,10 @@
 package iii.engine.http;
 
+import iii.engine.config.EngineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,14 +42,9 @@ public class HttpTriggerConfig {
         this.concurrentRequestLimit = concurrentRequestLimit;
         this.maxBodyBytes = maxBodyBytes;
         this.maxHeaders = maxHeaders;
-        this.corsAllowedOrigins = list(corsAllowedOrigins);
-        this.corsAllowedMethods = list(corsAllowedMethods.orElse("")).stream()
+        this.corsAllowedOrigins = EngineConfig.commaSeparated(corsAllowedOrigins);
+        this.corsAllowedMethods = EngineConfig.commaSeparated(corsAllowedMethods.orElse("")).stream()
                 .map(m -> m.toUpperCase(Locale.ROOT)).toList();
-    }
-
-    /** A comma-separated list (Payara's config producer cannot inject {@code Optional<List<String>>}). */
-    static List<String> list(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /** The local port of the HTTP-trigger listener: requests that arrive on it are served as trigger routes. */
