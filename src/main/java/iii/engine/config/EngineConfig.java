@@ -19,6 +19,7 @@ public class EngineConfig {
     private long functionsAvailableDelayMillis;
     private long sendQueueLimit;
     private long heartbeatMillis;
+    private long framesInFlightBytes;
 
     protected EngineConfig() {
     }
@@ -30,12 +31,15 @@ public class EngineConfig {
             @ConfigProperty(name = "iii.functions-available.delay-ms", defaultValue = "100")
             long functionsAvailableDelayMillis,
             @ConfigProperty(name = "iii.send-queue-limit", defaultValue = "67108864") long sendQueueLimit,
-            @ConfigProperty(name = "iii.heartbeat-ms", defaultValue = "20000") long heartbeatMillis) {
+            @ConfigProperty(name = "iii.heartbeat-ms", defaultValue = "20000") long heartbeatMillis,
+            @ConfigProperty(name = "iii.max-frames-in-flight-bytes", defaultValue = "67108864")
+            long framesInFlightBytes) {
         this.maxFrameBytes = maxFrameBytes;
         this.invocationTimeoutMillis = invocationTimeoutMillis;
         this.functionsAvailableDelayMillis = functionsAvailableDelayMillis;
         this.sendQueueLimit = sendQueueLimit;
         this.heartbeatMillis = heartbeatMillis;
+        this.framesInFlightBytes = framesInFlightBytes;
     }
 
     /** Largest frame the engine processes; larger ones are answered with {@code payload_too_large}. */
@@ -64,6 +68,14 @@ public class EngineConfig {
      */
     public long heartbeatMillis() {
         return heartbeatMillis;
+    }
+
+    /**
+     * Bytes of large frames (over 64 KiB) that all connections together may be receiving at once; a large frame that
+     * does not fit is refused like one over {@link #maxFrameBytes()}.
+     */
+    public long framesInFlightBytes() {
+        return framesInFlightBytes;
     }
 
     /**

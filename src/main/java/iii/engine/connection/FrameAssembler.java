@@ -6,23 +6,35 @@ import java.nio.ByteBuffer;
 /**
  * Joins the parts of one message (text or binary) and measures it in bytes. A message that arrives whole, the usual
  * case, is passed on without a copy. Past the limit nothing more is kept, so a message sent in many fragments cannot
- * grow without bound; what was kept is enough to tell a waiting caller why its message was dropped.
+ * grow without bound; what was kept is enough to tell a waiting caller why its message was dropped. A part that
+ * {@link InboundFrames} cut counts with its real size.
  */
 final class FrameAssembler {
 
     private final int limit;
+    /** Where cut frames are told; null where the container upgraded the connection alone. */
+    private final InboundFrames inbound;
+    /** Data frames received, to match them with those {@link #inbound} cut. */
+    private long received;
     private StringBuilder text;
     private ByteArrayOutputStream binary;
     private long size;
+    private boolean busy;
     private long lastSize;
+    private boolean lastBusy;
 
-    FrameAssembler(int limit) {
+    FrameAssembler(int limit, InboundFrames inbound) {
         this.limit = limit;
+        this.inbound = inbound;
+        if (inbound != null) {
+            inbound.claim();
+        }
     }
 
-    /** Adds a text part; returns the message (or its head, when over the limit) after the last part, else null. */
+    /** Adds a text part; returns the message (or its head, when refused) after the last part, else null. */
     String text(String part, boolean last) {
         size += utf8Length(part);
+        countCut();
         if (text == null && last) {
             return finish(part);
         }
@@ -40,9 +52,10 @@ final class FrameAssembler {
         return finish(message);
     }
 
-    /** Adds a binary part; returns the message (or its head) after the last part, else null. */
+    /** Adds a binary part, as {@link #text}. */
     ByteBuffer binary(ByteBuffer part, boolean last) {
         size += part.remaining();
+        countCut();
         if (binary == null && last) {
             return finish(part);
         }
@@ -62,19 +75,44 @@ final class FrameAssembler {
         return finish(message);
     }
 
-    /** Whether the message just returned was larger than the limit. */
-    boolean oversize() {
-        return lastSize > limit;
+    /**
+     * Why the message just returned is refused: larger than the limit, or cut while the engine received as many large
+     * frames as it takes at once. Null when it is not refused.
+     */
+    String refusal() {
+        if (lastSize > limit) {
+            return "frame of " + lastSize + " bytes exceeds the limit of " + limit + " bytes";
+        }
+        if (lastBusy) {
+            return "frame of " + lastSize + " bytes refused: the engine is receiving as many large frames as it takes "
+                    + "at once (iii.max-frames-in-flight-bytes); send it again later";
+        }
+        return null;
     }
 
-    /** The size in bytes of the message just returned. */
-    long size() {
-        return lastSize;
+    /** Forgets a message in progress (its connection closed). */
+    void clear() {
+        text = null;
+        binary = null;
+        size = 0;
+        busy = false;
+    }
+
+    /** A part that was cut on its way in counts with its real size. */
+    private void countCut() {
+        received++;
+        var cut = inbound == null ? null : inbound.cutAt(received);
+        if (cut != null) {
+            size += cut.size() - cut.delivered();
+            busy |= cut.refusal() == InboundFrames.Refusal.BUSY;
+        }
     }
 
     private <T> T finish(T message) {
         lastSize = size;
+        lastBusy = busy;
         size = 0;
+        busy = false;
         return message;
     }
 

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,14 +23,21 @@ import java.util.logging.Logger;
  * would hold the caller's thread while a slow worker reads, so frames go into a queue that one asynchronous send at
  * a time drains. A send that completes inline (the common case) continues the loop instead of recursing. A failed
  * send closes this connection, and so does a worker that stops reading until its queue passes the limit: nobody
- * else is affected, and the engine's memory stays bounded.
+ * else is affected, and the engine's memory stays bounded. A close is itself a frame that a worker which stopped
+ * reading never takes, so where the container's connection is at hand it is ended {@link #CLOSE_DEADLINE_MS} after
+ * the engine closed the session, and the socket goes away with it.
  */
 final class SessionChannel implements WorkerChannel {
 
     private static final Logger LOG = Logger.getLogger(SessionChannel.class.getName());
 
+    /** How long a closed session may take to say goodbye before its connection is ended. */
+    static final long CLOSE_DEADLINE_MS = 5_000;
+
     private final Session session;
     private final long queueLimit;
+    private final ScheduledExecutorService scheduler;
+    private final Runnable abort;
     /** Stands for a ping in the queue, so that pings too are sent by the single writer. */
     private static final String PING = new String("ping");
 
@@ -37,10 +46,15 @@ final class SessionChannel implements WorkerChannel {
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** @param queueLimit characters that may wait for the worker to read them before the connection is closed */
-    SessionChannel(Session session, long queueLimit) {
+    /**
+     * @param queueLimit characters that may wait for the worker to read them before the connection is closed
+     * @param abort      ends the connection below the WebSocket layer; null where the container gives no way to
+     */
+    SessionChannel(Session session, long queueLimit, ScheduledExecutorService scheduler, Runnable abort) {
         this.session = session;
         this.queueLimit = queueLimit;
+        this.scheduler = scheduler;
+        this.abort = abort;
     }
 
     @Override
@@ -67,12 +81,18 @@ final class SessionChannel implements WorkerChannel {
 
     @Override
     public void close(String reason) {
+        if (closed) {
+            return;
+        }
         closed = true;
         queue.clear();
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, reason));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Closing a worker session failed", e);
+        }
+        if (abort != null) {
+            scheduler.schedule(abort, CLOSE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -25,13 +25,14 @@ public class TelemetryEndpoint {
 
     @OnOpen
     public void open() {
-        frames = new FrameAssembler(config.maxFrameBytes());
+        var guard = ConnectionGuard.opening();
+        frames = new FrameAssembler(config.maxFrameBytes(), guard == null ? null : guard.frames());
     }
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
         var frame = frames.binary(part, last);
-        if (frame != null && !frames.oversize()) {
+        if (frame != null && frames.refusal() == null) {
             telemetry.accept(null, frame);
         }
     }

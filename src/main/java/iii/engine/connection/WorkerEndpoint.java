@@ -55,8 +55,16 @@ public class WorkerEndpoint {
     @OnOpen
     public void open(Session session) {
         session.setMaxIdleTimeout(0);
-        frames = new FrameAssembler(config.maxFrameBytes());
-        worker = new Worker(new SessionChannel(session, config.sendQueueLimit()), remoteAddress(session));
+        // the engine's hold on the connection below the WebSocket layer; null where the container upgraded alone
+        var guard = ConnectionGuard.opening();
+        frames = new FrameAssembler(config.maxFrameBytes(), guard == null ? null : guard.frames());
+        var channel = new SessionChannel(session, config.sendQueueLimit(), executors.scheduler(),
+                guard == null ? null : guard::abort);
+        worker = new Worker(channel, remoteAddress(session));
+        if (guard != null) {
+            // bytes of a frame still arriving count as life too
+            guard.input().onBytes(worker::heard);
+        }
         workers.add(worker);
         worker.send(Codec.encode(new WorkerRegistered(worker.id(), worker.reattachToken())));
         LOG.info(() -> "Worker " + worker.id() + " connected from " + worker.ipAddress());
@@ -70,8 +78,9 @@ public class WorkerEndpoint {
         if (frame == null || worker.isRetired()) {
             return;
         }
-        if (frames.oversize()) {
-            dispatcher.onOversize(worker, frame, frames.size(), config.maxFrameBytes());
+        var refusal = frames.refusal();
+        if (refusal != null) {
+            dispatcher.onRefused(worker, frame, refusal);
         } else {
             dispatcher.onText(worker, frame);
         }
@@ -84,12 +93,14 @@ public class WorkerEndpoint {
         if (frame == null || worker.isRetired()) {
             return;
         }
-        if (frames.oversize()) {
-            dispatcher.onOversize(worker, "", frames.size(), config.maxFrameBytes());
+        var refusal = frames.refusal();
+        if (refusal != null) {
+            dispatcher.onRefused(worker, "", refusal);
         } else {
             dispatcher.onBinary(worker, frame);
         }
     }
+
 
     @OnMessage
     public void pong(PongMessage pong) {
@@ -99,6 +110,7 @@ public class WorkerEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         LOG.fine(() -> "Worker " + worker + " closed its socket: " + reason);
+        frames.clear();
         disconnected.fireAsync(new WorkerDisconnected(worker), NotificationOptions.ofExecutor(executors.executor()));
     }
 

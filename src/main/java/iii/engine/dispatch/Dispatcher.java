@@ -114,9 +114,8 @@ public class Dispatcher {
     }
 
     /** A frame larger than the engine accepts: whoever waits on it learns why, the rest is dropped. */
-    public void onOversize(Worker from, String head, long size, int limit) {
-        refuse(from, head, ErrorCode.PAYLOAD_TOO_LARGE,
-                "frame of " + size + " bytes exceeds the limit of " + limit + " bytes");
+    public void onRefused(Worker from, String head, String why) {
+        refuse(from, head, ErrorCode.PAYLOAD_TOO_LARGE, why);
     }
 
     @SuppressWarnings("unchecked")

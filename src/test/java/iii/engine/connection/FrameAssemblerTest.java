@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,56 +13,62 @@ class FrameAssemblerTest {
 
     @Test
     void wholeMessagePassesWithoutACopy() {
-        var frames = new FrameAssembler(100);
+        var frames = new FrameAssembler(100, null);
         var message = "{\"type\":\"ping\"}";
         assertSame(message, frames.text(message, true));
-        assertFalse(frames.oversize());
-        assertEquals(message.length(), frames.size());
+        assertNull(frames.refusal());
     }
 
     @Test
     void partsAreJoined() {
-        var frames = new FrameAssembler(100);
+        var frames = new FrameAssembler(100, null);
         assertNull(frames.text("{\"type\":", false));
         assertEquals("{\"type\":\"ping\"}", frames.text("\"ping\"}", true));
-        assertFalse(frames.oversize());
+        assertNull(frames.refusal());
     }
 
     @Test
-    void manyFragmentsStopGrowingPastTheLimitAndAreReportedOversize() {
-        var frames = new FrameAssembler(1000);
+    void manyFragmentsStopGrowingPastTheLimitAndAreRefusedWithTheirSize() {
+        var frames = new FrameAssembler(1000, null);
         var fragment = "x".repeat(400);
         String message = null;
         for (int i = 0; i < 100; i++) {
             message = frames.text(fragment, i == 99);
         }
-        assertTrue(frames.oversize());
-        assertEquals(40_000, frames.size());
+        assertEquals("frame of 40000 bytes exceeds the limit of 1000 bytes", frames.refusal());
         assertTrue(message.length() <= 1400, "kept only the head");
         assertEquals("ok", frames.text("ok", true));
-        assertFalse(frames.oversize(), "the next message starts afresh");
+        assertNull(frames.refusal(), "the next message starts afresh");
     }
 
     @Test
     void sizeCountsUtf8BytesNearTheLimit() {
-        var frames = new FrameAssembler(10);
+        var frames = new FrameAssembler(10, null);
         frames.text("ééééé", true);
-        assertEquals(10, frames.size());
-        assertFalse(frames.oversize());
+        assertNull(frames.refusal());
         frames.text("éééééé", true);
-        assertTrue(frames.oversize());
+        assertEquals("frame of 12 bytes exceeds the limit of 10 bytes", frames.refusal());
     }
 
     @Test
     void binaryPartsAreJoinedAndBounded() {
-        var frames = new FrameAssembler(8);
+        var frames = new FrameAssembler(8, null);
         assertNull(frames.binary(ByteBuffer.wrap(new byte[]{1, 2, 3}), false));
-        assertEquals(ByteBuffer.wrap(new byte[]{1, 2, 3, 4}), frames.binary(ByteBuffer.wrap(new byte[]{4}), true));
-        assertFalse(frames.oversize());
+        assertEquals(ByteBuffer.wrap(new byte[]{1, 2, 3, 4}),
+                frames.binary(ByteBuffer.wrap(new byte[]{4}), true));
+        assertNull(frames.refusal());
         for (int i = 0; i < 10; i++) {
             frames.binary(ByteBuffer.wrap(new byte[5]), i == 9);
         }
-        assertTrue(frames.oversize());
-        assertEquals(50, frames.size());
+        assertEquals("frame of 50 bytes exceeds the limit of 8 bytes", frames.refusal());
+    }
+
+    @Test
+    void clearForgetsAMessageInProgress() {
+        var frames = new FrameAssembler(100, null);
+        frames.text("{\"type\":", false);
+        frames.clear();
+        assertEquals("{}", frames.text("{}", true));
+        assertNull(frames.refusal());
     }
 }

@@ -75,7 +75,7 @@ class SessionChannelTest {
     @Test
     void framesCompletingInlineAreAllSentInOrderWithoutDeepRecursion() {
         var fake = new FakeSession(true);
-        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE);
+        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE, null, null);
         for (int i = 0; i < 100_000; i++) {
             channel.send("f" + i);
         }
@@ -86,7 +86,7 @@ class SessionChannelTest {
     @Test
     void onlyOneSendIsOutstandingAndTheQueueDrainsAsSendsComplete() {
         var fake = new FakeSession(false);
-        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE);
+        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE, null, null);
         channel.send("a");
         channel.send("b");
         channel.send("c");
@@ -99,7 +99,7 @@ class SessionChannelTest {
     @Test
     void concurrentSendersNeverOverlapAndLoseNothing() throws Exception {
         var fake = new FakeSession(true);
-        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE);
+        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE, null, null);
         var pool = Executors.newFixedThreadPool(4);
         var start = new CountDownLatch(1);
         for (int t = 0; t < 4; t++) {
@@ -128,7 +128,7 @@ class SessionChannelTest {
     @Test
     void aWorkerThatStopsReadingIsDisconnectedOnceItsQueuePassesTheLimit() {
         var fake = new FakeSession(false);
-        var channel = new SessionChannel(fake.session(), 1000);
+        var channel = new SessionChannel(fake.session(), 1000, null, null);
         channel.send("x".repeat(100));
         for (int i = 0; i < 10; i++) {
             channel.send("x".repeat(100));
@@ -143,7 +143,7 @@ class SessionChannelTest {
     @Test
     void pingsWaitTheirTurnBehindFramesBeingSent() {
         var fake = new FakeSession(false);
-        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE);
+        var channel = new SessionChannel(fake.session(), Long.MAX_VALUE, null, null);
         channel.send("a");
         channel.ping();
         channel.send("b");

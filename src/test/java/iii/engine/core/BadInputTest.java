@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Part A 8: a bad frame gets a clear error, changes nothing, and the connection stays open. */
 class BadInputTest {
 
-    private final TestEngine engine = new TestEngine(new EngineConfig(4096, 600_000, 10, 1 << 20, 0));
+    private final TestEngine engine = new TestEngine(new EngineConfig(4096, 600_000, 10, 1 << 20, 0, 1L << 26));
 
     @AfterEach
     void close() {
@@ -89,7 +89,7 @@ class BadInputTest {
         var id = UUID.randomUUID().toString();
         var frame = "{\"type\":\"invokefunction\",\"function_id\":\"f\",\"data\":\"" + "x".repeat(5000)
                 + "\",\"invocation_id\":\"" + id + "\"}";
-        engine.dispatcher.onOversize(caller.worker, frame, frame.length(), 4096);
+        engine.dispatcher.onRefused(caller.worker, frame, "frame of " + frame.length() + " bytes exceeds the limit");
         var result = caller.await("invocationresult");
         assertEquals(id, result.getString("invocation_id"));
         assertEquals("payload_too_large", result.getJsonObject("error").getString("code"));
@@ -105,7 +105,7 @@ class BadInputTest {
         callee.await("invokefunction");
         var answer = "{\"type\":\"invocationresult\",\"invocation_id\":\"" + id + "\",\"function_id\":\"f\","
                 + "\"result\":\"" + "y".repeat(5000) + "\"}";
-        engine.dispatcher.onOversize(callee.worker, answer, answer.length(), 4096);
+        engine.dispatcher.onRefused(callee.worker, answer, "frame of " + answer.length() + " bytes exceeds the limit");
         assertEquals("payload_too_large", caller.await("invocationresult").getJsonObject("error").getString("code"));
     }
 

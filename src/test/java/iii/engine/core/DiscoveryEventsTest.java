@@ -55,7 +55,7 @@ class DiscoveryEventsTest {
 
     @Test
     void functionsAvailableFiresOnceForABurstWithTheWholeList() throws Exception {
-        try (var slow = new TestEngine(new EngineConfig(1024, 600_000, 3_600_000, 1 << 20, 0))) {
+        try (var slow = new TestEngine(new EngineConfig(1024, 600_000, 3_600_000, 1 << 20, 0, 1L << 26))) {
             var watcher = subscribe(slow.connect(), "engine::functions-available", "watch");
             var other = slow.connect();
             for (int i = 0; i < 50; i++) {

@@ -161,7 +161,7 @@ class RoutingTest {
 
     @Test
     void unansweredCallExpiresWithTimeout() throws Exception {
-        try (var quick = new TestEngine(new EngineConfig(1024 * 1024, 1, 10, 1 << 20, 0))) {
+        try (var quick = new TestEngine(new EngineConfig(1024 * 1024, 1, 10, 1 << 20, 0, 1L << 26))) {
             var callee = quick.connect().say("{\"type\":\"registerfunction\",\"id\":\"never\"}");
             var caller = quick.connect();
             caller.say(invoke(UUID.randomUUID().toString(), "never", "{}"));

@@ -83,7 +83,7 @@ public final class TestEngine implements AutoCloseable {
     final TelemetryIngest telemetry;
 
     TestEngine() {
-        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0));
+        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0, 1L << 26));
     }
 
     TestEngine(EngineConfig config) {

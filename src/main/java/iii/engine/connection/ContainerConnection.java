@@ -1,0 +1,74 @@
+package iii.engine.connection;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The TCP connection under an upgraded request on Payara (Grizzly), to end it at once. Closing the WebSocket
+ * session, or even the servlet's {@code WebConnection}, is graceful: Grizzly waits until what is queued for the peer
+ * has been written, which never happens when the peer stopped reading. Reached by reflection from the request being
+ * upgraded (Payara's request facade, its Catalina request, Grizzly's request, its filter chain context); on another
+ * container, or if Payara changed, there is none and the graceful close is all there is.
+ */
+final class ContainerConnection {
+
+    private static final Logger LOG = Logger.getLogger(ContainerConnection.class.getName());
+
+    private ContainerConnection() {
+    }
+
+    /** What ends the connection of {@code request} at once, or null where it cannot be had. */
+    static Runnable terminator(ServletRequest request) {
+        try {
+            while (request instanceof ServletRequestWrapper wrapper) {
+                request = wrapper.getRequest();
+            }
+            var facade = field(request.getClass(), "request");
+            if (facade == null) {
+                return null;
+            }
+            Object catalina = facade.get(request);
+            Object grizzly = call(catalina, "getCoyoteRequest");
+            Object connection = call(call(grizzly, "getContext"), "getConnection");
+            Method terminate = method(connection.getClass(), "terminateSilently");
+            return () -> {
+                try {
+                    terminate.invoke(connection);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.log(Level.FINE, "Ending a connection failed", e);
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "The container's connection cannot be reached", e);
+            return null;
+        }
+    }
+
+    private static Object call(Object target, String name) throws ReflectiveOperationException {
+        return method(target.getClass(), name).invoke(target);
+    }
+
+    private static Method method(Class<?> type, String name) throws NoSuchMethodException {
+        var method = type.getMethod(name);
+        method.setAccessible(true);
+        return method;
+    }
+
+    private static Field field(Class<?> type, String name) {
+        for (var c = type; c != null; c = c.getSuperclass()) {
+            try {
+                var field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        return null;
+    }
+}
