@@ -8,10 +8,11 @@
 # the HTTP-trigger listener. Other III_* variables are the engine's MicroProfile Config properties.
 FROM payara/micro:6.2025.10-jdk17
 
-# read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh
+# read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh (the heap as bin/run's
+# default III_HEAP; set JVM_ARGS to change it)
 ENV III_BIND_ADDRESS=0.0.0.0 \
     III_HTTP_PORT=3111 \
-    JVM_ARGS="-Dhazelcast.socket.bind.any=false"
+    JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/
 # ROOT.war and WEB-INF/glassfish-web.xml both put the engine at "/"
