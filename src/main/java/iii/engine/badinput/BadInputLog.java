@@ -79,7 +79,7 @@ public class BadInputLog {
             if (log.isLoggable(kind.level())) {
                 // the source is the code that found it, not this class
                 log.logp(kind.level(), log.getName(), null, message.get() + " [" + kind.label()
-                        + ": further ones from this connection are counted in a summary per minute]", thrown);
+                        + ": the first from this connection; further ones are only counted]", thrown);
             }
         } else {
             unlogged.get(kind).increment();
