@@ -88,9 +88,26 @@ final class FuzzProbe implements Fault.Probe {
                     connection = new FuzzConnection(suite.engine.port, closer, received, closeCodes);
                     reconnects.incrementAndGet();
                 }
-                connection.ws.sendText("{\"type\":\"ping\"}");
-                if (connection.awaitPong(60_000)) {
+                boolean pong;
+                try {
+                    connection.ws.sendText("{\"type\":\"ping\"}");
+                    pong = connection.awaitPong(60_000);
+                } catch (IOException e) {
+                    connection.awaitEnd(5_000);
+                    pong = false;
+                }
+                if (!pong && connection.ended()) {
+                    // the container closed it for the frame before (its close was late): ask on a fresh one
+                    connection = new FuzzConnection(suite.engine.port, closer, received, closeCodes);
+                    reconnects.incrementAndGet();
+                    connection.ws.sendText("{\"type\":\"ping\"}");
+                    pong = connection.awaitPong(60_000);
+                }
+                if (pong) {
                     answered.incrementAndGet();
+                } else {
+                    System.out.println("    no pong on a connection that is " + (connection.ended() ? "closed"
+                            : "open"));
                 }
                 connection.ws.close();
                 return null;
