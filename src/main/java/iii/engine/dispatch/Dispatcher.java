@@ -1,5 +1,7 @@
 package iii.engine.dispatch;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.invocation.Invoker;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.ErrorCode;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -46,19 +47,23 @@ public class Dispatcher {
     private Map<Class<?>, MessageHandler<?>> handlers;
     private Invoker invoker;
     private TelemetryFrames telemetry;
+    private BadInputLog badInput;
 
     protected Dispatcher() {
     }
 
     @Inject
-    public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry) {
-        this(handlers.stream().toList(), invoker, telemetry);
+    public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry,
+                      BadInputLog badInput) {
+        this(handlers.stream().toList(), invoker, telemetry, badInput);
     }
 
-    public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry) {
+    public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry,
+                      BadInputLog badInput) {
         this.handlers = index(handlers);
         this.invoker = invoker;
         this.telemetry = telemetry;
+        this.badInput = badInput;
     }
 
     /** Maps each message type to its handler; fails unless every type has exactly one handler or is ignored. */
@@ -127,7 +132,8 @@ public class Dispatcher {
         try {
             handler.handle(from, message);
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Handling " + message.type() + " from worker " + from + " failed", e);
+            badInput.report(LOG, from.badInput(), BadInput.HANDLER_FAILED,
+                    () -> "Handling " + message.type() + " from worker " + from + " failed", e);
             var body = ErrorCode.INTERNAL_ERROR.body(message.type() + " could not be handled: " + e);
             if (message instanceof Message.InvokeFunction call && call.invocationId() != null
                     && !"void".equals(call.action())) {
@@ -141,7 +147,8 @@ public class Dispatcher {
     }
 
     private void refuse(Worker from, String frame, ErrorCode code, String why) {
-        LOG.warning(() -> "Dropped a frame from worker " + from + ": " + why);
+        badInput.report(LOG, from.badInput(), code == ErrorCode.PAYLOAD_TOO_LARGE ? BadInput.PAYLOAD_TOO_LARGE
+                : BadInput.INVALID_MESSAGE, () -> "Dropped a frame from worker " + from + ": " + why);
         var skim = Codec.skim(frame);
         if (skim.invocationId() != null && "invokefunction".equals(skim.type())) {
             from.send(Codec.encode(new InvocationResult(skim.invocationId(), orEmpty(skim.functionId()), null,

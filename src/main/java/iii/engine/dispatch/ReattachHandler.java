@@ -1,5 +1,7 @@
 package iii.engine.dispatch;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Message.Reattach;
 import iii.engine.registry.Worker;
@@ -23,14 +25,16 @@ public class ReattachHandler implements MessageHandler<Reattach> {
 
     private WorkerRegistry workers;
     private WorkerCleanup cleanup;
+    private BadInputLog badInput;
 
     protected ReattachHandler() {
     }
 
     @Inject
-    public ReattachHandler(WorkerRegistry workers, WorkerCleanup cleanup) {
+    public ReattachHandler(WorkerRegistry workers, WorkerCleanup cleanup, BadInputLog badInput) {
         this.workers = workers;
         this.cleanup = cleanup;
+        this.badInput = badInput;
     }
 
     @Override
@@ -45,7 +49,8 @@ public class ReattachHandler implements MessageHandler<Reattach> {
             return;
         }
         if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())) {
-            LOG.warning(() -> "Worker " + from + " tried to reattach to " + previous + " without its token");
+            badInput.report(LOG, from.badInput(), BadInput.REATTACH_REFUSED,
+                    () -> "Worker " + from + " tried to reattach to " + previous + " without its token");
             return;
         }
         LOG.info(() -> "Worker " + from + " replaces its previous connection " + previous);

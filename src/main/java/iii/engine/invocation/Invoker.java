@@ -1,5 +1,7 @@
 package iii.engine.invocation;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.protocol.Codec;
@@ -36,6 +38,7 @@ public class Invoker {
     private EngineConfig config;
     private EngineExecutors executors;
     private InvocationObserver observer;
+    private BadInputLog badInput;
     private final ConcurrentHashMap<UUID, Pending> pending = new ConcurrentHashMap<>();
 
     protected Invoker() {
@@ -43,11 +46,12 @@ public class Invoker {
 
     @Inject
     public Invoker(FunctionRegistry functions, EngineConfig config, EngineExecutors executors,
-                   InvocationObserver observer) {
+                   InvocationObserver observer, BadInputLog badInput) {
         this.functions = functions;
         this.config = config;
         this.executors = executors;
         this.observer = observer;
+        this.badInput = badInput;
     }
 
     /** A call routed to a worker and not yet answered. */
@@ -130,7 +134,10 @@ public class Invoker {
         } catch (InvocationException e) {
             return Outcome.failed(e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Built-in function " + function.id() + " failed", e);
+            var from = call.from();
+            badInput.report(LOG, from == null ? null : from.badInput(), BadInput.BUILTIN_FAILED,
+                    () -> "Built-in function " + function.id() + " failed on the data of "
+                            + (from == null ? "an engine call" : "worker " + from), e);
             return Outcome.failed(ErrorCode.INVOCATION_FAILED, String.valueOf(e.getMessage()));
         }
     }

@@ -1,5 +1,6 @@
 package iii.engine.registry;
 
+import iii.engine.badinput.BadInputMarks;
 import iii.engine.protocol.RawJson;
 
 import java.time.Instant;
@@ -23,6 +24,7 @@ public final class Worker {
     private final Set<String> functionIds = ConcurrentHashMap.newKeySet();
     private final Set<UUID> invocations = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean retired = new AtomicBoolean();
+    private final BadInputMarks badInput = new BadInputMarks();
     private volatile WorkerMetadata metadata = WorkerMetadata.NONE;
     private volatile boolean spokeProtocol;
     private volatile boolean sentTelemetry;
@@ -87,6 +89,11 @@ public final class Worker {
     /** Invocations this worker waits for, and invocations routed to it that it has not answered. */
     public Set<UUID> invocations() {
         return invocations;
+    }
+
+    /** The kinds of bad input this connection has had logged (the rest is only counted). */
+    public BadInputMarks badInput() {
+        return badInput;
     }
 
     public WorkerMetadata metadata() {

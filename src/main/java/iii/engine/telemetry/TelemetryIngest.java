@@ -1,5 +1,7 @@
 package iii.engine.telemetry;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.config.EngineExecutors;
 import iii.engine.dispatch.TelemetryFrames;
 import iii.engine.protocol.RawJson;
@@ -12,7 +14,6 @@ import jakarta.json.JsonObject;
 
 import java.nio.ByteBuffer;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -38,14 +39,16 @@ public class TelemetryIngest implements TelemetryFrames {
     private Logs logs;
     private OtlpRelay relay;
     private Backlog<Frame> local;
+    private BadInputLog badInput;
 
     protected TelemetryIngest() {
     }
 
     @Inject
     public TelemetryIngest(WorkerRegistry workers, Logs logs, OtlpRelay relay, EngineExecutors executors,
-                           TelemetryConfig config) {
+                           TelemetryConfig config, BadInputLog badInput) {
         this.workers = workers;
+        this.badInput = badInput;
         this.logs = logs;
         this.relay = relay;
         this.local = new Backlog<>(config.bufferFrames(), executors, this::decodeQueued, LOG, "Telemetry decoding",
@@ -89,7 +92,10 @@ public class TelemetryIngest implements TelemetryFrames {
                 LOG.fine(() -> "Unreadable telemetry frame from " + (from == null ? "/otel" : "worker " + from)
                         + ": " + e);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Telemetry frame could not be processed", e);
+                var from = next.from();
+                badInput.report(LOG, from == null ? null : from.badInput(), BadInput.TELEMETRY_UNREADABLE,
+                        () -> "Telemetry frame from " + (from == null ? "/otel" : "worker " + from)
+                                + " could not be processed", e);
             }
         }
         local.drained();

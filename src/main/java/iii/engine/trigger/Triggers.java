@@ -1,5 +1,7 @@
 package iii.engine.trigger;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.ErrorCode;
 import iii.engine.protocol.Message;
@@ -29,13 +31,15 @@ public class Triggers {
     private static final Logger LOG = Logger.getLogger(Triggers.class.getName());
 
     private TriggerRegistry registry;
+    private BadInputLog badInput;
 
     protected Triggers() {
     }
 
     @Inject
-    public Triggers(TriggerRegistry registry) {
+    public Triggers(TriggerRegistry registry, BadInputLog badInput) {
         this.registry = registry;
+        this.badInput = badInput;
     }
 
     /** Registers a type the engine provides itself; workers cannot replace it. */
@@ -46,7 +50,8 @@ public class Triggers {
     public void registerType(Worker provider, RegisterTriggerType message) {
         var existing = registry.type(message.id());
         if (existing != null && existing.builtin() != null) {
-            LOG.warning(() -> "Worker " + provider + " tried to replace built-in trigger type " + message.id());
+            badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_TYPE_RESERVED,
+                    () -> "Worker " + provider + " tried to replace built-in trigger type " + message.id());
             provider.send(Codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE.body(
                     "trigger type " + message.id() + " is provided by the engine and cannot be replaced"))));
             return;
@@ -71,8 +76,8 @@ public class Triggers {
             try {
                 type.builtin().register(trigger);
             } catch (TriggerRejectedException e) {
-                LOG.warning(() -> "Trigger " + trigger.id() + " of type " + trigger.type() + " refused: "
-                        + e.getMessage());
+                badInput.report(LOG, from.badInput(), BadInput.TRIGGER_REFUSED, () -> "Trigger " + trigger.id()
+                        + " of type " + trigger.type() + " of worker " + from + " refused: " + e.getMessage());
                 from.send(Codec.encode(new TriggerRegistrationResult(trigger.id(), trigger.type(),
                         trigger.functionId(), ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage()))));
                 return;
@@ -113,7 +118,8 @@ public class Triggers {
         if (trigger == null) {
             return;
         }
-        LOG.warning(() -> "Worker " + provider + " refused trigger " + trigger.id() + ": " + result.error());
+        badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_REFUSED,
+                () -> "Worker " + provider + " refused trigger " + trigger.id() + ": " + result.error());
         if (trigger.owner() != null && trigger.owner() != provider) {
             trigger.owner().send(Codec.encode(result));
         }

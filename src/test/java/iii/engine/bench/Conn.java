@@ -3,7 +3,7 @@ package iii.engine.bench;
 import java.io.IOException;
 
 /** A client WebSocket connection as the call loop sees it: {@link WsClient}, or {@link JdkConn} for comparison. */
-interface Conn extends AutoCloseable {
+public interface Conn extends AutoCloseable {
 
     /** Receives whole text messages. */
     interface Listener {

@@ -6,7 +6,7 @@ package iii.engine.bench;
  * the client's cost is the same on both sides of a ratio. Assumes well-formed input (the servers produce it); a
  * malformed frame makes a lookup fail, which the caller counts as an error.
  */
-final class MiniJson {
+public final class MiniJson {
 
     private MiniJson() {
     }
@@ -15,7 +15,7 @@ final class MiniJson {
      * The raw value of member {@code key} of the object that starts at or after {@code from}, as {@code start << 32 |
      * end}, or -1 when the object has no such member.
      */
-    static long member(String s, int from, String key) {
+    public static long member(String s, int from, String key) {
         int i = ws(s, from);
         if (i >= s.length() || s.charAt(i) != '{') {
             return -1;
@@ -49,7 +49,7 @@ final class MiniJson {
     }
 
     /** The text of member {@code key} when it is a string without escapes, else null. */
-    static String string(String s, int from, String key) {
+    public static String string(String s, int from, String key) {
         long at = member(s, from, key);
         if (at < 0) {
             return null;
@@ -73,16 +73,16 @@ final class MiniJson {
         return at >= 0 && end(at) - start(at) == raw.length() && s.startsWith(raw, start(at));
     }
 
-    static int start(long at) {
+    public static int start(long at) {
         return (int) (at >>> 32);
     }
 
-    static int end(long at) {
+    public static int end(long at) {
         return (int) at;
     }
 
     /** Counts the occurrences of {@code needle} in {@code s}. */
-    static int count(String s, String needle) {
+    public static int count(String s, String needle) {
         int n = 0;
         for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length())) {
             n++;

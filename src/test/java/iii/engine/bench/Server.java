@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
  * same boot command files (loopback only, no Hazelcast) and logging, a free loopback port, its console in a log file.
  * {@link #close()} stops it (TERM, then KILL after 10 s).
  */
-final class Server implements AutoCloseable {
+public final class Server implements AutoCloseable {
 
     private static final Pattern READY = Pattern.compile("Payara Micro .* ready in");
 
-    final String name;
-    final int port;
-    final Path log;
+    public final String name;
+    public final int port;
+    public final Path log;
     private final Process process;
     private final long startedNanos = System.nanoTime();
 
@@ -39,7 +39,7 @@ final class Server implements AutoCloseable {
      * Starts Payara Micro with {@code war} at context root {@code /} on {@code port}. {@code postBoot}: also run the
      * engine's post-boot commands (its HTTP-trigger listener on {@code httpPort}).
      */
-    static Server start(String name, Path root, Path war, int port, int httpPort, boolean postBoot,
+    public static Server start(String name, Path root, Path war, int port, int httpPort, boolean postBoot,
                         List<String> jvmOptions, Path logDir) throws IOException {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<String>();
@@ -69,7 +69,7 @@ final class Server implements AutoCloseable {
     }
 
     /** Waits for Payara Micro's "ready" line; fails if it exits or reports a failure first. */
-    void awaitReady(long timeoutSeconds) throws IOException, InterruptedException {
+    public void awaitReady(long timeoutSeconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (true) {
             var text = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
@@ -89,12 +89,16 @@ final class Server implements AutoCloseable {
         }
     }
 
-    double startupSeconds() {
+    public double startupSeconds() {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** CPU time (user + system, all threads) the process has used, from {@code /proc/PID/stat}; -1 if unknown. */
@@ -127,7 +131,7 @@ final class Server implements AutoCloseable {
     }
 
     /** Runs {@code jcmd <pid> args…} and returns its output. */
-    String jcmd(String... args) throws IOException, InterruptedException {
+    public String jcmd(String... args) throws IOException, InterruptedException {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         command.add(Long.toString(pid()));
@@ -144,7 +148,7 @@ final class Server implements AutoCloseable {
      * Live objects after a full GC, by class ({@code jcmd GC.class_histogram}, which collects first); the key
      * {@code ""} holds the total in bytes.
      */
-    Map<String, Long> liveHeap() throws IOException, InterruptedException {
+    public Map<String, Long> liveHeap() throws IOException, InterruptedException {
         var out = jcmd("GC.class_histogram");
         var bytes = new HashMap<String, Long>();
         for (var line : out.split("\n")) {
@@ -179,7 +183,7 @@ final class Server implements AutoCloseable {
     }
 
     /** A loopback port nobody listens on right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * no futures, so that the client adds as little as possible to both sides of a ratio. Masks every frame with a fresh
  * random key, as a client must.
  */
-final class WsClient implements Conn {
+public final class WsClient implements Conn {
 
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int OP_CONT = 0;
@@ -55,7 +55,7 @@ final class WsClient implements Conn {
     }
 
     /** Opens {@code ws://host:port/path}, completes the handshake and starts reading. */
-    static WsClient connect(String host, int port, String path, Listener listener, String name) throws IOException {
+    public static WsClient connect(String host, int port, String path, Listener listener, String name) throws IOException {
         var socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -124,7 +124,7 @@ final class WsClient implements Conn {
     }
 
     /** Closes the socket at once. */
-    void abort() {
+    public void abort() {
         closing = true;
         try {
             socket.close();
@@ -133,7 +133,7 @@ final class WsClient implements Conn {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return !socket.isClosed() && reader.isAlive();
     }
 

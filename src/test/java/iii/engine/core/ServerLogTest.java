@@ -89,4 +89,33 @@ class ServerLogTest {
         assertEquals(1, gone.size(), gone::toString);
         assertTrue(gone.get(0).contains(worker.id()) && gone.get(0).contains("billing"), gone::toString);
     }
+
+    @Test
+    void aWorkerSendingThousandsOfBadFramesGetsAnErrorForEachButTheLogOneLinePerKindAndConnection() {
+        var noisy = engine.connect();
+        var other = engine.connect();
+        lines();
+        for (int i = 0; i < 1000; i++) {
+            noisy.say("{\"type\":\"invokefunction\",\"function_id\":");
+            noisy.sayBinary("", "\u00ff binary " + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            engine.dispatcher.onOversize(noisy.worker, "{\"type\":\"registerfunction\"", 1 << 30, 1 << 20);
+        }
+        other.say("not json");
+        assertEquals(2010, noisy.received("error").size(), "every bad frame is still answered");
+        assertEquals(1, other.received("error").size());
+
+        var logged = lines();
+        assertEquals(3, logged.size(), logged::toString);
+        assertTrue(logged.get(0).contains(noisy.id()) && logged.get(0).contains("invalid_message"), logged::toString);
+        assertTrue(logged.get(1).contains(noisy.id()) && logged.get(1).contains("payload_too_large"),
+                logged::toString);
+        assertTrue(logged.get(2).contains(other.id()) && logged.get(2).contains("invalid_message"), logged::toString);
+
+        engine.badInput.summarize();
+        var summary = lines();
+        assertEquals(1, summary.size(), summary::toString);
+        assertTrue(summary.get(0).contains("invalid_message 1999, payload_too_large 9"), summary::toString);
+    }
 }

@@ -1,5 +1,6 @@
 package iii.engine.core;
 
+import iii.engine.badinput.BadInputLog;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.dispatch.Dispatcher;
@@ -72,7 +73,7 @@ public final class TestEngine implements AutoCloseable {
     final FunctionRegistry functions = new FunctionRegistry();
     final TriggerRegistry triggerRegistry = new TriggerRegistry();
     final ServiceRegistry services = new ServiceRegistry();
-    final Triggers triggers = new Triggers(triggerRegistry);
+    final Triggers triggers;
     final Invoker invoker;
     final ExternalFunctions externals;
     final DiscoveryEvents discovery;
@@ -81,6 +82,7 @@ public final class TestEngine implements AutoCloseable {
     final OtlpRelay relay;
     final Logs logs;
     final TelemetryIngest telemetry;
+    final BadInputLog badInput;
 
     TestEngine() {
         this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0, 1L << 26));
@@ -93,7 +95,9 @@ public final class TestEngine implements AutoCloseable {
     TestEngine(EngineConfig config, TelemetryConfig telemetryConfig) {
         this.config = config;
         var executors = new EngineExecutors(Runnable::run, scheduler);
-        invoker = new Invoker(functions, config, executors, InvocationObserver.NONE);
+        badInput = new BadInputLog(executors);
+        triggers = new Triggers(triggerRegistry, badInput);
+        invoker = new Invoker(functions, config, executors, InvocationObserver.NONE, badInput);
         externals = new ExternalFunctions(new HttpFunctionsConfig(List.of("127.0.0.1", "localhost"), false, true,
                 30_000), executors);
         discovery = new DiscoveryEvents(functions, triggerRegistry, triggers, invoker, executors, config);
@@ -105,15 +109,15 @@ public final class TestEngine implements AutoCloseable {
         relay = new OtlpRelay(telemetryConfig, executors);
         logs = new Logs(triggers, functions, invoker, relay);
         logs.install();
-        telemetry = new TelemetryIngest(workers, logs, relay, executors, telemetryConfig);
+        telemetry = new TelemetryIngest(workers, logs, relay, executors, telemetryConfig, badInput);
         List<MessageHandler<?>> handlers = List.of(
                 new PingHandler(), new InvocationResultHandler(invoker), new InvokeFunctionHandler(invoker),
-                new ReattachHandler(workers, cleanup), new RegisterFunctionHandler(functions, externals),
+                new ReattachHandler(workers, cleanup, badInput), new RegisterFunctionHandler(functions, externals),
                 new RegisterServiceHandler(services), new RegisterTriggerHandler(triggers),
                 new RegisterTriggerTypeHandler(triggers), new TriggerRegistrationResultHandler(triggers),
                 new UnregisterFunctionHandler(functions), new UnregisterTriggerHandler(triggers),
                 new UnregisterTriggerTypeHandler(triggers));
-        dispatcher = new Dispatcher(handlers, invoker, telemetry);
+        dispatcher = new Dispatcher(handlers, invoker, telemetry, badInput);
     }
 
     /** Opens a connection as the endpoint does. */

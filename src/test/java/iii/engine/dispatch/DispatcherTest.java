@@ -1,5 +1,6 @@
 package iii.engine.dispatch;
 
+import iii.engine.badinput.BadInputLog;
 import iii.engine.protocol.Message;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
@@ -81,7 +82,7 @@ class DispatcherTest {
                 throw new IllegalStateException("a bug");
             }
         });
-        var dispatcher = new Dispatcher(handlers, null, null);
+        var dispatcher = new Dispatcher(handlers, null, null, new BadInputLog(null));
         var sent = new CopyOnWriteArrayList<String>();
         var worker = new Worker(new WorkerChannel() {
             @Override

@@ -9,6 +9,7 @@ import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.protocol.RawJson;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
@@ -31,7 +32,7 @@ class HttpRoutesTest {
     @BeforeEach
     void engine() {
         routes = new RouteTable();
-        triggers = new Triggers(new TriggerRegistry());
+        triggers = new Triggers(new TriggerRegistry(), new BadInputLog(null));
         new HttpTriggerType(routes, triggers).install();
     }
 

@@ -1,0 +1,45 @@
+package iii.engine.badinput;
+
+import java.util.logging.Level;
+
+/**
+ * The kinds of bad input the engine logs, a closed set: the global counters are one per kind, and a connection
+ * remembers which kinds it has had logged in one bit each.
+ */
+public enum BadInput {
+
+    /** A frame that could not be decoded or failed validation (answered with {@code invalid_message}). */
+    INVALID_MESSAGE("invalid_message", Level.WARNING),
+    /** A frame over {@code iii.max-frame-bytes} (answered with {@code payload_too_large}). */
+    PAYLOAD_TOO_LARGE("payload_too_large", Level.WARNING),
+    /** A well-formed message whose handler threw: an engine bug that a worker's input brought out. */
+    HANDLER_FAILED("handler_failed", Level.SEVERE),
+    /** A built-in function that threw on a caller's data. */
+    BUILTIN_FAILED("builtin_failed", Level.WARNING),
+    /** A trigger whose type (built-in or a worker's) refused its config. */
+    TRIGGER_REFUSED("trigger_refused", Level.WARNING),
+    /** A worker's attempt to register a trigger type the engine provides itself. */
+    TRIGGER_TYPE_RESERVED("trigger_type_reserved", Level.WARNING),
+    /** A {@code reattach} to another connection without that connection's token. */
+    REATTACH_REFUSED("reattach_refused", Level.WARNING),
+    /** A telemetry frame that could not be processed. */
+    TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING);
+
+    private final String label;
+    private final Level level;
+
+    BadInput(String label, Level level) {
+        this.label = label;
+        this.level = level;
+    }
+
+    /** The name the log uses for this kind. */
+    public String label() {
+        return label;
+    }
+
+    /** The level its first occurrence on a connection is logged at. */
+    public Level level() {
+        return level;
+    }
+}
