@@ -89,7 +89,7 @@ class BadInputTest {
         var id = UUID.randomUUID().toString();
         var frame = "{\"type\":\"invokefunction\",\"function_id\":\"f\",\"data\":\"" + "x".repeat(5000)
                 + "\",\"invocation_id\":\"" + id + "\"}";
-        engine.dispatcher.onRefused(caller.worker, frame, "frame of " + frame.length() + " bytes exceeds the limit");
+        engine.dispatcher.onRefused(caller.worker, frame, "frame of " + frame.length() + " bytes over the limit");
         var result = caller.await("invocationresult");
         assertEquals(id, result.getString("invocation_id"));
         assertEquals("payload_too_large", result.getJsonObject("error").getString("code"));
@@ -105,7 +105,7 @@ class BadInputTest {
         callee.await("invokefunction");
         var answer = "{\"type\":\"invocationresult\",\"invocation_id\":\"" + id + "\",\"function_id\":\"f\","
                 + "\"result\":\"" + "y".repeat(5000) + "\"}";
-        engine.dispatcher.onRefused(callee.worker, answer, "frame of " + answer.length() + " bytes exceeds the limit");
+        engine.dispatcher.onRefused(callee.worker, answer, "frame of " + answer.length() + " bytes over the limit");
         assertEquals("payload_too_large", caller.await("invocationresult").getJsonObject("error").getString("code"));
     }
 

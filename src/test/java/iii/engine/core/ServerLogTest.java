@@ -100,7 +100,8 @@ class ServerLogTest {
             noisy.sayBinary("", "\u00ff binary " + i);
         }
         for (int i = 0; i < 10; i++) {
-            engine.dispatcher.onOversize(noisy.worker, "{\"type\":\"registerfunction\"", 1 << 30, 1 << 20);
+            engine.dispatcher.onRefused(noisy.worker, "{\"type\":\"registerfunction\"",
+                    "frame of 1073741824 bytes exceeds the limit");
         }
         other.say("not json");
         assertEquals(2010, noisy.received("error").size(), "every bad frame is still answered");

@@ -148,7 +148,7 @@ public final class Fault {
                       churn        workers killed while they are called: no call hangs, nothing stale, no leak
                       slow-body    HTTP-trigger requests whose bodies trickle in, beside a normal request
                       stalled      a worker that stops reading: unlisted and its socket closed
-                      big          frames of 20-60 MiB (refused with payload_too_large) and one over 64 MiB (1011)
+                      big          frames of 20-60 MiB and one over 64 MiB, refused with payload_too_large
                       slow-upload  one frame sent slowly while the heartbeat runs: it must be answered
                     The engine runs with iii.send-queue-limit as given; slow-upload gets an engine of its own with
                     iii.heartbeat-ms as given (short, so that it is quick).
