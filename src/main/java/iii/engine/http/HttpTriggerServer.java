@@ -77,9 +77,15 @@ public class HttpTriggerServer {
                     "more than " + config.maxHeaders() + " request headers"));
             return true;
         }
-        var match = routes.find(method, path);
-        if (match == null && method.equals("HEAD")) {
-            match = routes.find("GET", path);
+        RouteTable.Match match;
+        try {
+            match = routes.find(method, path);
+            if (match == null && method.equals("HEAD")) {
+                match = routes.find("GET", path);
+            }
+        } catch (IllegalArgumentException e) {
+            write(response, request, HttpMapping.error(400, "BAD_REQUEST", e.getMessage()));
+            return true;
         }
         if (match == null) {
             if (method.equals("OPTIONS") && request.getHeader("Access-Control-Request-Method") != null) {
