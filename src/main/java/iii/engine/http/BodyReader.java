@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  *
  * <p>Exactly one outcome reaches the {@link Sink}, once. Reads and the deadline take this object's lock, so once the
  * deadline has passed (and the exchange may be completing on another thread) the stream is not touched again. A read
- * under the lock never blocks: the container said the stream is ready.
+ * under the lock never blocks: the container said the stream is ready, or the input is finished and what is left of it
+ * is buffered.
  */
 final class BodyReader implements ReadListener {
 
@@ -85,47 +86,71 @@ final class BodyReader implements ReadListener {
 
     @Override
     public void onDataAvailable() throws IOException {
-        Failure failure = null;
-        synchronized (this) {
-            if (chunk == null) {
-                chunk = new byte[CHUNK];
-            }
-            while (!done && in.isReady()) {
-                int n = in.read(chunk);
-                if (n < 0) {
-                    break; // onAllDataRead follows
-                }
-                read += n;
-                if (read > drainLimit) {
-                    failure = Failure.TOO_LARGE;
-                    done = true;
-                } else if (read > limit) {
-                    body = null; // past the limit nothing is kept
-                } else if (body != null) {
-                    body.write(chunk, 0, n);
-                }
-            }
-        }
-        if (failure != null) {
-            end();
-            sink.failed(failure);
-        }
+        readArrived(false);
     }
 
     @Override
-    public void onAllDataRead() {
+    public void onAllDataRead() throws IOException {
+        readArrived(true);
+    }
+
+    /**
+     * Reads what has arrived and, when that is the whole body, hands the outcome over. Once the input is finished
+     * the rest is read by {@code available()}, never by {@code isReady()}: on Payara an {@code isReady()} that finds
+     * nothing left schedules an {@code onAllDataRead} on another thread, which may run after the request has been
+     * answered and recycled (and then fails inside the container).
+     */
+    private void readArrived(boolean allArrived) throws IOException {
+        Failure failure = null;
+        boolean whole = false;
         synchronized (this) {
             if (done) {
                 return;
             }
+            if (chunk == null) {
+                chunk = new byte[CHUNK];
+            }
+            while (failure == null && !whole) {
+                boolean finished = allArrived || in.isFinished();
+                if (finished ? in.available() <= 0 : !in.isReady()) {
+                    whole = finished;
+                    break;
+                }
+                int n = in.read(chunk);
+                if (n < 0) {
+                    whole = true;
+                } else if (!take(n)) {
+                    failure = Failure.TOO_LARGE;
+                }
+            }
+            if (whole && read > limit) {
+                failure = Failure.TOO_LARGE;
+            }
+            if (failure == null && !whole) {
+                return; // more to come: the container calls again
+            }
             done = true;
         }
         end();
-        if (read > limit) {
-            sink.failed(Failure.TOO_LARGE);
+        if (failure != null) {
+            sink.failed(failure);
         } else {
             sink.body(body == null ? new byte[0] : body.toByteArray());
         }
+    }
+
+    /** Counts (and keeps, within the limit) {@code n} bytes of {@link #chunk}; false past the drain limit. */
+    private boolean take(int n) {
+        read += n;
+        if (read > drainLimit) {
+            return false;
+        }
+        if (read > limit) {
+            body = null; // past the limit nothing is kept
+        } else if (body != null) {
+            body.write(chunk, 0, n);
+        }
+        return true;
     }
 
     /** The client's business (it went away mid-body): one FINE line, never a stack trace. */

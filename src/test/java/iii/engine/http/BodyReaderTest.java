@@ -46,9 +46,16 @@ class BodyReaderTest {
             listener = readListener;
         }
 
+        int readyCallsOnceFinished;
+
         void arrive(String piece) throws IOException {
-            pieces.add(piece.getBytes(StandardCharsets.UTF_8));
+            buffer(piece);
             listener.onDataAvailable();
+        }
+
+        /** Bytes that arrive without a callback (yet). */
+        void buffer(String piece) {
+            pieces.add(piece.getBytes(StandardCharsets.UTF_8));
         }
 
         void end() throws IOException {
@@ -57,7 +64,15 @@ class BodyReaderTest {
         }
 
         @Override
+        public int available() {
+            return current.length - position + pieces.stream().mapToInt(p -> p.length).sum();
+        }
+
+        @Override
         public boolean isReady() {
+            if (finished) {
+                readyCallsOnceFinished++;
+            }
             if (position == current.length && !pieces.isEmpty()) {
                 current = pieces.poll();
                 position = 0;
@@ -78,7 +93,11 @@ class BodyReaderTest {
         @Override
         public int read(byte[] b, int off, int len) {
             reads++;
-            if (!isReady()) {
+            if (position == current.length && !pieces.isEmpty()) {
+                current = pieces.poll();
+                position = 0;
+            }
+            if (position == current.length) {
                 throw new IllegalStateException("read while not ready: it would block");
             }
             int n = Math.min(len, current.length - position);
@@ -137,6 +156,18 @@ class BodyReaderTest {
         assertArrayEquals("{\"a\":1}".getBytes(StandardCharsets.UTF_8), (byte[]) outcome.await());
         assertEquals(1, outcome.all.size());
         assertEquals(0, scheduler.getQueue().size(), "the deadline is cancelled");
+    }
+
+    @Test
+    void once_the_input_is_finished_the_rest_is_read_without_asking_whether_the_stream_is_ready() throws Exception {
+        BodyReader.read(in, 100, 400, true, NO_DEADLINE, scheduler, outcome);
+        in.arrive("[1,");
+        in.buffer("2,");
+        in.buffer("3]");
+        in.end();
+
+        assertArrayEquals("[1,2,3]".getBytes(StandardCharsets.UTF_8), (byte[]) outcome.await());
+        assertEquals(0, in.readyCallsOnceFinished, "on Payara that would schedule a stray onAllDataRead");
     }
 
     @Test
