@@ -7,6 +7,7 @@ import iii.engine.invocation.Outcome;
 import iii.engine.protocol.RawJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -111,33 +112,43 @@ public class HttpTriggerServer {
         // the container's backstop, past the body's deadline and the call's
         exchange.async.setTimeout(config.bodyTimeoutMillis() + config.requestTimeoutMillis() + 10_000);
         exchange.async.addListener(exchange);
-        var route = match.route();
-        var pathParams = match.pathParams();
+        var found = match;
         BodyReader.read(request.getInputStream(), config.maxBodyBytes(), drainLimit(), json,
                 config.bodyTimeoutMillis(), executors.scheduler(), new BodyReader.Sink() {
                     @Override
                     public void body(byte[] bytes) {
-                        if (!exchange.admit()) {
-                            exchange.finish(HttpMapping.error(503, "SERVICE_UNAVAILABLE",
-                                    "more than " + config.concurrentRequestLimit() + " requests in progress"));
-                            return;
-                        }
-                        var data = HttpMapping.requestData(route, pathParams, request.getQueryString(), headers,
-                                method, HttpMapping.body(contentType, bytes));
-                        run(route, data, exchange);
+                        received(exchange, found, method, headers, HttpMapping.body(contentType, bytes));
                     }
 
                     @Override
                     public void failed(BodyReader.Failure failure) {
-                        switch (failure) {
-                            case TOO_LARGE -> exchange.finish(tooLarge());
-                            case TIMED_OUT -> exchange.finish(closing(HttpMapping.error(408, "REQUEST_TIMEOUT",
-                                    "request body not received within " + config.bodyTimeoutMillis() + " ms")));
-                            case ABORTED -> exchange.abandon();
-                        }
+                        refused(exchange, failure);
                     }
                 });
         return true;
+    }
+
+    /** The whole body has arrived: admission (503 past the limit), then the call. */
+    private void received(Exchange exchange, RouteTable.Match match, String method, Map<String, String> headers,
+                          JsonValue body) {
+        if (!exchange.admit()) {
+            exchange.finish(HttpMapping.error(503, "SERVICE_UNAVAILABLE",
+                    "more than " + config.concurrentRequestLimit() + " requests in progress"));
+            return;
+        }
+        var data = HttpMapping.requestData(match.route(), match.pathParams(), exchange.request.getQueryString(),
+                headers, method, body);
+        run(match.route(), data, exchange);
+    }
+
+    /** The body did not arrive whole: 413, 408 (both closing the connection), or nothing for a client gone. */
+    private void refused(Exchange exchange, BodyReader.Failure failure) {
+        switch (failure) {
+            case TOO_LARGE -> exchange.finish(tooLarge());
+            case TIMED_OUT -> exchange.finish(closing(HttpMapping.error(408, "REQUEST_TIMEOUT",
+                    "request body not received within " + config.bodyTimeoutMillis() + " ms")));
+            case ABORTED -> exchange.abandon();
+        }
     }
 
     /**

@@ -51,7 +51,7 @@ class HttpTriggersIT extends E2eSupport {
     private static final int TIMEOUT_MS = 3000;
     private static final int MAX_BODY = 65536;
     private static final int LIMIT = 4;
-    private static final int BODY_TIMEOUT_MS = 8000;
+    private static final int BODY_TIMEOUT_MS = 12_000;
     private static final int MAX_HEADERS = 150;
     /** More than Payara's http-thread-pool has threads (200, shared by both listeners). */
     private static final int SLOW_CLIENTS = 300;
@@ -402,7 +402,7 @@ class HttpTriggersIT extends E2eSupport {
             for (int i = 0; i < SLOW_CLIENTS; i++) {
                 slow.add(startBody(prefix + "/in", "application/json", 1000, "["));
             }
-            // one more byte of each body every 500 ms, far from the 1,000 each one announced
+            // one more byte of each body every second, far from the 1,000 each one announced
             trickle.scheduleWithFixedDelay(() -> slow.forEach(s -> {
                 try {
                     s.getOutputStream().write('1');
@@ -410,9 +410,10 @@ class HttpTriggersIT extends E2eSupport {
                 } catch (IOException gone) {
                     // answered and closed by the server
                 }
-            }), 500, 500, TimeUnit.MILLISECONDS);
+            }), 1, 1, TimeUnit.SECONDS);
 
-            var quick = HttpRequest.newBuilder(trigger(prefix + "/in")).timeout(Duration.ofSeconds(2))
+            // a generous bound for a loaded machine: without the fix it is not answered until the slow ones go
+            var quick = HttpRequest.newBuilder(trigger(prefix + "/in")).timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"q\":1}"));
             HttpResponse<String> answered;
             // on a new HTTP/1.1 connection, as a new client's would be
@@ -420,7 +421,7 @@ class HttpTriggersIT extends E2eSupport {
             try {
                 answered = fresh.send(quick.build(), HttpResponse.BodyHandlers.ofString());
             } catch (HttpTimeoutException e) {
-                throw new AssertionError("a normal request was not answered within 2 s while " + SLOW_CLIENTS
+                throw new AssertionError("a normal request was not answered within 5 s while " + SLOW_CLIENTS
                         + " slow bodies were arriving", e);
             }
             assertEquals(200, answered.statusCode(), answered::body);
