@@ -222,9 +222,12 @@ public class ExternalFunctions {
     }
 
     /**
-     * The answer of the endpoint as iii maps it (E22): 2xx with an empty body is no result, with JSON the result, with
-     * anything else {@code invalid_response}; 1xx and 3xx succeed with their JSON body, if any; an error status gives
-     * the body's {@code error {code, message}} when it has one, else {@code http_error "HTTP <status>"}.
+     * The answer of the endpoint (E22): 2xx with an empty body is no result, with JSON the result, with anything else
+     * {@code invalid_response}; 1xx succeeds with its JSON body, if any; an error status gives the body's
+     * {@code error {code, message}} when it has one, else {@code http_error "HTTP <status>"}. A 3xx is
+     * {@code http_request_failed}: redirects are never followed (a redirect could lead the call to an address the URL
+     * check refused), so the call did not reach a function. iii 0.22 takes a 3xx as success with no result; a call
+     * that silently did nothing is the worse answer.
      */
     static Reply mapResponse(int status, byte[] body) {
         var text = new String(body, StandardCharsets.UTF_8);
@@ -238,7 +241,10 @@ public class ExternalFunctions {
             }
             return new Reply(result(json.get()), null);
         }
-        if (status < 400) {
+        if (status >= 300 && status < 400) {
+            return failed(ExternalError.HTTP_REQUEST_FAILED, "HTTP " + status + ": redirects are not followed");
+        }
+        if (status < 300) {
             return new Reply(json.map(ExternalFunctions::result).orElse(null), null);
         }
         if (json.isPresent() && json.get() instanceof JsonObject object

@@ -20,6 +20,7 @@ public class HttpTriggerConfig {
     private long requestTimeoutMillis;
     private int concurrentRequestLimit;
     private long maxBodyBytes;
+    private long bodyTimeoutMillis;
     private int maxHeaders;
     private List<String> corsAllowedOrigins;
     private List<String> corsAllowedMethods;
@@ -34,6 +35,7 @@ public class HttpTriggerConfig {
             @ConfigProperty(name = "iii.http.concurrent-request-limit", defaultValue = "1024")
             int concurrentRequestLimit,
             @ConfigProperty(name = "iii.http.max-body-bytes", defaultValue = "10485760") long maxBodyBytes,
+            @ConfigProperty(name = "iii.http.body-timeout-ms", defaultValue = "30000") long bodyTimeoutMillis,
             @ConfigProperty(name = "iii.http.max-headers", defaultValue = "100") int maxHeaders,
             @ConfigProperty(name = "iii.http.cors.allowed-origins", defaultValue = "*") String corsAllowedOrigins,
             @ConfigProperty(name = "iii.http.cors.allowed-methods") Optional<String> corsAllowedMethods) {
@@ -41,6 +43,7 @@ public class HttpTriggerConfig {
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.concurrentRequestLimit = concurrentRequestLimit;
         this.maxBodyBytes = maxBodyBytes;
+        this.bodyTimeoutMillis = bodyTimeoutMillis;
         this.maxHeaders = maxHeaders;
         this.corsAllowedOrigins = EngineConfig.commaSeparated(corsAllowedOrigins);
         this.corsAllowedMethods = EngineConfig.commaSeparated(corsAllowedMethods.orElse("")).stream()
@@ -65,6 +68,14 @@ public class HttpTriggerConfig {
     /** Largest request body; a larger one is answered 413. */
     public long maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /**
+     * How long a request body may take to arrive, from the moment its route is found; a body not whole by then is
+     * answered 408 and its connection closed.
+     */
+    public long bodyTimeoutMillis() {
+        return bodyTimeoutMillis;
     }
 
     /** Most request headers; more are answered 431. */

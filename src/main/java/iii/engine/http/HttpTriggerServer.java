@@ -7,14 +7,15 @@ import iii.engine.invocation.Outcome;
 import iii.engine.protocol.RawJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,10 +29,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves one request of the HTTP-trigger listener: finds its route (404 when none), calls the route's condition and
- * then its function through the {@link Invoker} like any engine-originated call, and writes the answer. The container
- * thread is released as soon as the call is sent ({@code startAsync}); the response is written from the call's
- * completion, or 504 when the request timeout passes first, whichever comes first.
+ * Serves one request of the HTTP-trigger listener: finds its route (404 when none), reads its body (a
+ * {@link BodyReader}: 413 over the limit, 408 past the body's deadline), calls the route's condition and then its
+ * function through the {@link Invoker} like any engine-originated call, and writes the answer. The container thread
+ * is released as soon as the route is found ({@code startAsync}): no thread waits for a slow client's bytes or for the
+ * function. The response is written from the call's completion, or 504 when the request timeout passes first,
+ * whichever comes first.
  */
 @ApplicationScoped
 public class HttpTriggerServer {
@@ -77,9 +80,15 @@ public class HttpTriggerServer {
                     "more than " + config.maxHeaders() + " request headers"));
             return true;
         }
-        var match = routes.find(method, path);
-        if (match == null && method.equals("HEAD")) {
-            match = routes.find("GET", path);
+        RouteTable.Match match;
+        try {
+            match = routes.find(method, path);
+            if (match == null && method.equals("HEAD")) {
+                match = routes.find("GET", path);
+            }
+        } catch (IllegalArgumentException e) {
+            write(response, request, HttpMapping.error(400, "BAD_REQUEST", e.getMessage()));
+            return true;
         }
         if (match == null) {
             if (method.equals("OPTIONS") && request.getHeader("Access-Control-Request-Method") != null) {
@@ -93,41 +102,65 @@ public class HttpTriggerServer {
             return true;
         }
         var length = request.getContentLengthLong();
-        if (length > config.maxBodyBytes()) {
-            refuseTooLarge(request, response, length);
+        if (length > drainLimit()) {
+            write(response, request, tooLarge()); // not read at all: the connection is closed after the answer
             return true;
         }
-        byte[] bytes = new byte[0];
         var contentType = request.getContentType();
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
-        if (json) {
-            bytes = readBody(request);
-            if (bytes == null) {
-                refuseTooLarge(request, response, -1);
-                return true;
-            }
-        }
-        if (!inFlight.tryAcquire()) {
-            write(response, request, HttpMapping.error(503, "SERVICE_UNAVAILABLE",
-                    "more than " + config.concurrentRequestLimit() + " requests in progress"));
-            return true;
-        }
-        try {
-            var route = match.route();
-            var data = HttpMapping.requestData(route, match.pathParams(), request.getQueryString(), headers,
-                    method, HttpMapping.body(contentType, bytes));
-            var exchange = new Exchange(request, response, request.startAsync(), method.equals("HEAD"));
-            run(route, data, exchange);
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
-        }
+        var exchange = new Exchange(request, response, request.startAsync(), method.equals("HEAD"));
+        // the container's backstop, past the body's deadline and the call's
+        exchange.async.setTimeout(config.bodyTimeoutMillis() + config.requestTimeoutMillis() + 10_000);
+        exchange.async.addListener(exchange);
+        var found = match;
+        BodyReader.read(request.getInputStream(), config.maxBodyBytes(), drainLimit(), json,
+                config.bodyTimeoutMillis(), executors.scheduler(), new BodyReader.Sink() {
+                    @Override
+                    public void body(byte[] bytes) {
+                        received(exchange, found, method, headers, HttpMapping.body(contentType, bytes));
+                    }
+
+                    @Override
+                    public void failed(BodyReader.Failure failure) {
+                        refused(exchange, failure);
+                    }
+                });
         return true;
     }
 
+    /** The whole body has arrived: admission (503 past the limit), then the call. */
+    private void received(Exchange exchange, RouteTable.Match match, String method, Map<String, String> headers,
+                          JsonValue body) {
+        if (!exchange.admit()) {
+            exchange.finish(HttpMapping.error(503, "SERVICE_UNAVAILABLE",
+                    "more than " + config.concurrentRequestLimit() + " requests in progress"));
+            return;
+        }
+        var data = HttpMapping.requestData(match.route(), match.pathParams(), exchange.request.getQueryString(),
+                headers, method, body);
+        run(match.route(), data, exchange);
+    }
+
+    /** The body did not arrive whole: 413, 408 (both closing the connection), or nothing for a client gone. */
+    private void refused(Exchange exchange, BodyReader.Failure failure) {
+        switch (failure) {
+            case TOO_LARGE -> exchange.finish(tooLarge());
+            case TIMED_OUT -> exchange.finish(closing(HttpMapping.error(408, "REQUEST_TIMEOUT",
+                    "request body not received within " + config.bodyTimeoutMillis() + " ms")));
+            case ABORTED -> exchange.abandon();
+        }
+    }
+
+    /**
+     * How much of a body over the limit is still read (and dropped) before the 413: an HTTP/2 client (Payara's
+     * listeners accept h2c) waits for flow-control credit to finish sending before it reads the answer, and Grizzly
+     * does not reset the stream. A body declared larger is not read at all.
+     */
+    private long drainLimit() {
+        return Math.max(config.maxBodyBytes() * 4, 1 << 20);
+    }
+
     private void run(Route route, RawJson data, Exchange exchange) {
-        exchange.async.setTimeout(config.requestTimeoutMillis() + 10_000); // the container's backstop
-        exchange.async.addListener(exchange);
         var timer = executors.scheduler().schedule(() -> exchange.finish(HttpMapping.timedOut()),
                 config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         exchange.onDone(() -> timer.cancel(false));
@@ -190,52 +223,17 @@ public class HttpTriggerServer {
         return headers;
     }
 
-    /** The body, or null when it is larger than the limit. */
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        var out = new ByteArrayOutputStream();
-        var buffer = new byte[8192];
-        try (var in = request.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                if (out.size() + n > config.maxBodyBytes()) {
-                    return null;
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * 413. A body of moderate size is read and dropped first: an HTTP/2 client (Payara's listeners accept h2c) waits
-     * for flow-control credit to finish sending before it reads the answer, and Grizzly does not reset the stream.
-     * A larger one is not read at all; an HTTP/1.1 connection is then closed after the answer.
-     */
-    private void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, long length)
-            throws IOException {
-        long cap = Math.max(config.maxBodyBytes() * 4, 1 << 20);
-        if (length < 0 || length <= cap) {
-            try (var in = request.getInputStream()) {
-                var buffer = new byte[8192];
-                long read = 0;
-                int n;
-                while (read <= cap && (n = in.read(buffer)) > 0) {
-                    read += n;
-                }
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "could not drain a refused request body", e);
-            }
-        }
-        write(response, request, tooLarge());
-    }
-
     /** 413, closing the connection: the rest of the body is not read, so the connection cannot carry another request. */
     private HttpMapping.Response tooLarge() {
-        var refusal = HttpMapping.error(413, "PAYLOAD_TOO_LARGE", "request body over " + config.maxBodyBytes()
-                + " bytes");
-        var headers = new java.util.ArrayList<>(refusal.headers());
+        return closing(HttpMapping.error(413, "PAYLOAD_TOO_LARGE", "request body over " + config.maxBodyBytes()
+                + " bytes"));
+    }
+
+    /** The response with {@code Connection: close}: the container closes an HTTP/1.1 connection after it. */
+    private static HttpMapping.Response closing(HttpMapping.Response response) {
+        var headers = new ArrayList<>(response.headers());
         headers.add(Map.entry("Connection", "close"));
-        return new HttpMapping.Response(refusal.status(), headers, refusal.body());
+        return new HttpMapping.Response(response.status(), headers, response.body());
     }
 
     private void preflight(HttpServletRequest request, HttpServletResponse response) {
@@ -292,6 +290,8 @@ public class HttpTriggerServer {
         final AsyncContext async;
         final boolean head;
         final AtomicBoolean done = new AtomicBoolean();
+        /** Whether this request holds one of {@code inFlight}'s permits (between its body and its answer). */
+        private final AtomicBoolean admitted = new AtomicBoolean();
         private volatile Runnable onDone = () -> { };
 
         Exchange(HttpServletRequest request, HttpServletResponse response, AsyncContext async, boolean head) {
@@ -312,11 +312,30 @@ public class HttpTriggerServer {
             return done.get();
         }
 
+        /** Takes a permit for the call; false when none is left or the request has ended meanwhile. */
+        boolean admit() {
+            if (!inFlight.tryAcquire()) {
+                return false;
+            }
+            admitted.set(true);
+            if (done.get()) {
+                leave();
+                return false;
+            }
+            return true;
+        }
+
+        private void leave() {
+            if (admitted.compareAndSet(true, false)) {
+                inFlight.release();
+            }
+        }
+
         void finish(HttpMapping.Response mapped) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
-            inFlight.release();
+            leave();
             onDone.run();
             try {
                 write(response, request, mapped, head);
@@ -336,10 +355,23 @@ public class HttpTriggerServer {
             finish(HttpMapping.timedOut());
         }
 
+        /** Ends a request whose client has gone: nothing is written. */
+        void abandon() {
+            if (done.compareAndSet(false, true)) {
+                leave();
+                onDone.run();
+                try {
+                    async.complete();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "HTTP request already completed", e);
+                }
+            }
+        }
+
         @Override
         public void onError(AsyncEvent event) {
             if (done.compareAndSet(false, true)) {
-                inFlight.release();
+                leave();
                 onDone.run();
             }
         }

@@ -3,7 +3,13 @@ package iii.engine.http;
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.Worker;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +51,13 @@ record Route(String method, String path, List<String> segments, String triggerId
         return b.toString();
     }
 
-    /** The captured parameters if the request's segments match, else null. */
+    /**
+     * The captured parameters if the request's segments match, else null. Segments are matched as they came (still
+     * percent-encoded, so {@code %2F} stays inside its segment); each captured value is then decoded once
+     * ({@link #decode}).
+     *
+     * @throws IllegalArgumentException if a captured value's escapes are not UTF-8
+     */
     Map<String, String> match(String[] request) {
         if (request.length != segments.size()) {
             return null;
@@ -60,7 +72,7 @@ record Route(String method, String path, List<String> segments, String triggerId
                 if (parameters == null) {
                     parameters = new HashMap<>();
                 }
-                parameters.put(segment.substring(1), request[i]);
+                parameters.put(segment.substring(1), decode(request[i]));
             } else if (!segment.equals(request[i])) {
                 return null;
             }
@@ -78,6 +90,44 @@ record Route(String method, String path, List<String> segments, String triggerId
             }
         }
         return false;
+    }
+
+    /**
+     * A path segment percent-decoded once (RFC 3986 §2.1), as UTF-8, the way axum's {@code Path} extractor decodes the
+     * parameters of a route: {@code +} stays {@code +} (it means a space only in a query), and a {@code %} not followed
+     * by two hex digits stays as it is.
+     *
+     * @throws IllegalArgumentException if the decoded bytes are not UTF-8
+     */
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        var bytes = new ByteArrayOutputStream(segment.length());
+        int i = 0;
+        while (i < segment.length()) {
+            int escape = segment.indexOf('%', i);
+            int end = escape < 0 ? segment.length() : escape;
+            bytes.writeBytes(segment.substring(i, end).getBytes(StandardCharsets.UTF_8));
+            if (escape < 0) {
+                break;
+            }
+            if (escape + 2 < segment.length() && HexFormat.isHexDigit(segment.charAt(escape + 1))
+                    && HexFormat.isHexDigit(segment.charAt(escape + 2))) {
+                bytes.write(HexFormat.fromHexDigits(segment, escape + 1, escape + 3));
+                i = escape + 3;
+            } else {
+                bytes.write('%');
+                i = escape + 1;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("path segment " + segment + " is not UTF-8 once decoded");
+        }
     }
 
     static boolean isParameter(String segment) {

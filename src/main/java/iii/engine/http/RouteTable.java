@@ -75,7 +75,12 @@ public class RouteTable {
         }
     }
 
-    /** The most specific route of {@code method} matching the path (without its leading {@code /}), or null. */
+    /**
+     * The most specific route of {@code method} matching the path (without its leading {@code /}, still
+     * percent-encoded), or null; its parameters decoded ({@link Route#match}).
+     *
+     * @throws IllegalArgumentException if a parameter's escapes are not UTF-8
+     */
     Match find(String method, String path) {
         var current = snapshot;
         var exact = current.byKey().get(Route.key(method, path));

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * External (HTTP-invoked) functions registered by real SDK workers and called by other workers, against a test HTTP
  * server on loopback, which this deployment allows ({@code iii.http-functions.allowed-hosts=127.0.0.1},
  * {@code iii.http-functions.require-https=false}): method, body, {@code x-iii-*} headers, HMAC signature checked by
- * the server, bearer auth, error mapping, timeout, unregistration and owner departure (PROTOCOL.md §8).
+ * the server, bearer auth, error mapping, redirects (never followed), timeout, unregistration and owner departure
+ * (PROTOCOL.md §8).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -71,6 +72,8 @@ class ExternalFunctionsIT extends E2eSupport {
             case "/signed" -> Answer.json(200, JsonKit.obj("signature_ok", signatureOk(request), "got",
                     JsonKit.parse(request.body())).toString());
             case "/declined" -> Answer.json(402, "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
+            case "/moved" -> new Answer(302, "{\"moved\":true}", Map.of("Location", url("/signed"),
+                    "Content-Type", "application/json"));
             case "/slow" -> {
                 server.awaitRelease(Duration.ofSeconds(20));
                 yield Answer.json(200, "{}");
@@ -160,6 +163,21 @@ class ExternalFunctionsIT extends E2eSupport {
         assertCallError(reply, "http_request_failed");
         long elapsed = JsonKit.num(reply, "elapsed_ms");
         assertTrue(elapsed >= 400 && elapsed < 5000, "elapsed " + elapsed + " ms");
+    }
+
+    @Test
+    void a_redirect_fails_the_call_with_http_request_failed_and_is_not_followed() throws Exception {
+        NodeWorker owner = node(Sdk.V0_22_1);
+        NodeWorker caller = node(Sdk.V0_22_1);
+        String fn = fid("moved");
+        registerHttpFunction(owner, fn, JsonKit.obj("url", url("/moved")));
+        awaitFunctionListed(fn);
+
+        JsonObject error = assertCallError(caller.call(fn, JsonKit.obj()), "http_request_failed");
+
+        assertTrue(JsonKit.str(error, "message").contains("HTTP 302"), () -> "message " + error);
+        assertEquals("/moved", seen.poll(5, TimeUnit.SECONDS).path());
+        assertTrue(seen.isEmpty(), "the Location was not requested: " + seen);
     }
 
     @Test

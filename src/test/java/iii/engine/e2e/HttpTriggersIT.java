@@ -12,16 +12,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -45,23 +51,36 @@ class HttpTriggersIT extends E2eSupport {
     private static final int TIMEOUT_MS = 3000;
     private static final int MAX_BODY = 65536;
     private static final int LIMIT = 4;
+    private static final int BODY_TIMEOUT_MS = 12_000;
+    private static final int MAX_HEADERS = 150;
+    /** More than Payara's http-thread-pool has threads (200, shared by both listeners). */
+    private static final int SLOW_CLIENTS = 300;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
         return ArquillianEngine.deployment(Map.of("iii.http.request-timeout-ms", Integer.toString(TIMEOUT_MS),
-                "iii.http.max-body-bytes", Integer.toString(MAX_BODY), "iii.http.max-headers", "60",
+                "iii.http.max-body-bytes", Integer.toString(MAX_BODY),
+                "iii.http.max-headers", Integer.toString(MAX_HEADERS),
+                "iii.http.body-timeout-ms", Integer.toString(BODY_TIMEOUT_MS),
                 "iii.http.concurrent-request-limit", Integer.toString(LIMIT)));
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1 only: over HTTP/2 (which {@link #http} upgrades to) the container bounds the header list to 4 KiB. */
+    private final HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private static URI trigger(String path) {
         return ArquillianEngine.httpTriggerUri().resolve(path);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(http, request);
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
@@ -330,12 +349,19 @@ class HttpTriggersIT extends E2eSupport {
         assertEquals(413, big.statusCode());
         assertEquals("PAYLOAD_TOO_LARGE", JsonKit.str(json(big), "error.code"));
 
+        // more headers than Grizzly's own default limit (100), which would answer 400 before the engine sees them
         var flood = HttpRequest.newBuilder(trigger(prefix + "/in")).POST(HttpRequest.BodyPublishers.noBody());
-        for (int i = 0; i < 80; i++) {
+        for (int i = 0; i < MAX_HEADERS + 10; i++) {
             flood.header("X-Flood-" + i, "v");
         }
-        int floodStatus = send(flood).statusCode();
-        assertTrue(floodStatus == 431 || floodStatus == 400, "header flood: " + floodStatus);
+        var flooded = send(http1, flood);
+        assertEquals(431, flooded.statusCode(), "header flood");
+        assertEquals("REQUEST_HEADER_FIELDS_TOO_LARGE", JsonKit.str(json(flooded), "error.code"));
+        var many = HttpRequest.newBuilder(trigger(prefix + "/in")).POST(HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < MAX_HEADERS - 20; i++) {
+            many.header("X-Many-" + i, "v");
+        }
+        assertEquals(200, send(http1, many).statusCode(), "headers up to the limit pass");
 
         assertEquals(404, send(HttpRequest.newBuilder(trigger(prefix + "/in"))
                 .method("BREW", HttpRequest.BodyPublishers.noBody())).statusCode());
@@ -353,8 +379,163 @@ class HttpTriggersIT extends E2eSupport {
         assertEquals(200, after.statusCode());
         assertEquals("fine", JsonKit.str(json(after), "received.body.still"));
         assertTrue(w.isAlive());
-        w.awaitCount(NodeWorker.invoked(fn), before + 2, SHORT, "invocations");
-        assertEquals(before + 2, w.events(NodeWorker.invoked(fn)).size(), "only the two routed requests reached it");
+        w.awaitCount(NodeWorker.invoked(fn), before + 3, SHORT, "invocations");
+        assertEquals(before + 3, w.events(NodeWorker.invoked(fn)).size(), "only the three routed requests reached it");
+    }
+
+    @Test
+    void slow_bodies_hold_no_thread_and_one_not_whole_by_the_body_timeout_gets_408_and_a_closed_connection()
+            throws Exception {
+        NodeWorker w = node(Sdk.V0_22_1);
+        String prefix = "e2e-" + shortId();
+        String fn = fid("patient");
+        w.registerFunction(fn, "http-echo");
+        w.registerTrigger("http", fn, httpTrigger(prefix + "/in", "POST"));
+        Await.untilTrue("route served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/in"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
+        int before = w.events(NodeWorker.invoked(fn)).size();
+
+        List<Socket> slow = new ArrayList<>();
+        var trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            long opened = System.nanoTime();
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
+                slow.add(startBody(prefix + "/in", "application/json", 1000, "["));
+            }
+            // one more byte of each body every second, far from the 1,000 each one announced
+            trickle.scheduleWithFixedDelay(() -> slow.forEach(s -> {
+                try {
+                    s.getOutputStream().write('1');
+                    s.getOutputStream().flush();
+                } catch (IOException gone) {
+                    // answered and closed by the server
+                }
+            }), 1, 1, TimeUnit.SECONDS);
+
+            // a generous bound for a loaded machine: without the fix it is not answered until the slow ones go
+            var quick = HttpRequest.newBuilder(trigger(prefix + "/in")).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"q\":1}"));
+            HttpResponse<String> answered;
+            // on a new HTTP/1.1 connection, as a new client's would be
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            try {
+                answered = fresh.send(quick.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (HttpTimeoutException e) {
+                throw new AssertionError("a normal request was not answered within 5 s while " + SLOW_CLIENTS
+                        + " slow bodies were arriving", e);
+            }
+            assertEquals(200, answered.statusCode(), answered::body);
+            assertEquals(1L, JsonKit.num(json(answered), "received.body.q"));
+            assertTrue(System.nanoTime() - opened < TimeUnit.MILLISECONDS.toNanos(BODY_TIMEOUT_MS),
+                    "answered while every slow body was still arriving");
+
+            for (Socket s : slow) {
+                s.setSoTimeout(BODY_TIMEOUT_MS + 10_000);
+                InputStream in = s.getInputStream();
+                String head = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+                assertEquals("HTTP/1.1 408", head, "a body not whole by the body timeout");
+                assertTrue(closedAfterAnswer(in), "the connection of a timed-out body is closed");
+            }
+            assertEquals(before + 1, w.events(NodeWorker.invoked(fn)).size(), "only the normal request reached it");
+        } finally {
+            trickle.shutdownNow();
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void bodies_cut_off_mid_way_reach_no_function_and_leave_the_listener_serving() throws Exception {
+        NodeWorker w = node(Sdk.V0_22_1);
+        String prefix = "e2e-" + shortId();
+        String fn = fid("cut");
+        w.registerFunction(fn, "http-echo");
+        w.registerTrigger("http", fn, httpTrigger(prefix + "/in", "POST"));
+        Await.untilTrue("route served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/in"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
+        int before = w.events(NodeWorker.invoked(fn)).size();
+
+        for (int i = 0; i < 50; i++) {
+            Socket s = startBody(prefix + "/in", i % 2 == 0 ? "application/json" : "text/plain", 1000, "{\"a\":");
+            s.setSoLinger(true, 0); // a reset, as a client that dies does
+            s.close();
+        }
+
+        var after = send(HttpRequest.newBuilder(trigger(prefix + "/in")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"still\":\"fine\"}")));
+        assertEquals(200, after.statusCode());
+        assertEquals("fine", JsonKit.str(json(after), "received.body.still"));
+        assertEquals(before + 1, w.events(NodeWorker.invoked(fn)).size(), "no cut-off body reached the function");
+    }
+
+    /** Opens a connection and sends a request head announcing {@code length} body bytes, then {@code first}. */
+    private static Socket startBody(String path, String contentType, int length, String first) throws IOException {
+        URI uri = ArquillianEngine.httpTriggerUri();
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + length + "\r\n\r\n" + first).getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return socket;
+    }
+
+    /** Reads the rest of an answer: true when the server then closes the connection (end of stream or reset). */
+    private static boolean closedAfterAnswer(InputStream in) throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // the rest of the head and the body
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void path_parameters_reach_the_function_percent_decoded_once() throws IOException {
+        NodeWorker w = node(Sdk.V0_22_1);
+        String prefix = "e2e-" + shortId();
+        String fn = fid("files");
+        w.registerFunction(fn, "http-echo");
+        w.registerTrigger("http", fn, httpTrigger(prefix + "/files/:name", "GET"));
+        awaitServed(prefix + "/files/x");
+        w.awaitInvoked(fn, SHORT);
+        int before = w.events(NodeWorker.invoked(fn)).size();
+
+        assertEquals("a b+c", pathParam(prefix, "a%20b+c"));
+        assertEquals("caf\u00e9", pathParam(prefix, "caf%C3%A9"));
+        assertEquals("%41", pathParam(prefix, "%2541"), "decoded once only");
+        assertEquals("..", pathParam(prefix, "%2e%2e"));
+        assertEquals("a/b", pathParam(prefix, "a%2Fb"), "matched on the encoded path: one segment");
+        // escapes that are not UTF-8: Payara answers 400 itself (the engine would too)
+        String notUtf8 = rawAnswer("GET /" + prefix + "/files/%ff HTTP/1.1");
+        assertEquals("400", notUtf8.substring(9, 12), notUtf8);
+        w.awaitCount(NodeWorker.invoked(fn), before + 5, SHORT, "invocations");
+        assertEquals(before + 5, w.events(NodeWorker.invoked(fn)).size(), "the refused one reached no function");
+    }
+
+    /** The {@code name} parameter the function received for {@code GET /<prefix>/files/<raw>}. */
+    private String pathParam(String prefix, String raw) throws IOException {
+        String answer = rawAnswer("GET /" + prefix + "/files/" + raw + " HTTP/1.1");
+        assertEquals("200", answer.substring(9, 12), answer);
+        return JsonKit.str(JsonKit.parse(answer.substring(answer.indexOf("\r\n\r\n") + 4)),
+                "received.path_params.name");
+    }
+
+    /** Sends one request line by hand and returns the whole answer (head and body). */
+    private static String rawAnswer(String requestLine) throws IOException {
+        URI uri = ArquillianEngine.httpTriggerUri();
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Sends one request line by hand and returns the status code. */

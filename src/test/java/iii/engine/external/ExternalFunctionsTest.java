@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * External functions against a real HTTP server on loopback (allowed by configuration): what the engine sends
@@ -63,7 +65,7 @@ class ExternalFunctionsTest {
         scheduler.shutdownNow();
     }
 
-    /** Paths say what to answer: /json, /empty, /text, /error-json, /error-plain, /redirect, /slow. */
+    /** Paths say what to answer: /json, /empty, /text, /error-json, /error-plain, /redirect-3xx, /slow. */
     private ProbeServer.Answer answer(ProbeServer.Seen request) {
         return switch (request.path()) {
             case "/json" -> ProbeServer.Answer.of(200, "{\"ok\":true,\"got\":" + request.body() + "}");
@@ -72,7 +74,9 @@ class ExternalFunctionsTest {
             case "/error-json" -> ProbeServer.Answer.of(402,
                     "{\"error\":{\"code\":\"card_declined\",\"message\":\"no funds\"}}");
             case "/error-plain" -> ProbeServer.Answer.of(503, "down");
-            case "/redirect" -> new ProbeServer.Answer(302, "", Map.of("Location", "/json"));
+            case "/redirect-301", "/redirect-302", "/redirect-307" -> new ProbeServer.Answer(
+                    Integer.parseInt(request.path().substring("/redirect-".length())), "{\"moved\":true}",
+                    Map.of("Location", url("/json"), "Content-Type", "application/json"));
             case "/slow" -> {
                 server.awaitRelease(Duration.ofSeconds(10));
                 yield ProbeServer.Answer.of(200, "{}");
@@ -196,12 +200,17 @@ class ExternalFunctionsTest {
         assertEquals("HTTP 503", parse(down.error()).getString("message"));
     }
 
-    @Test
-    void redirects_are_not_followed() throws Exception {
-        var reply = await(define("r", "{\"url\":\"" + url("/redirect") + "\"}").call("r", RawJson.NULL));
-        assertNull(reply.error());
+    @ParameterizedTest
+    @ValueSource(ints = {301, 302, 307})
+    void a_redirect_fails_with_http_request_failed_and_its_target_is_never_requested(int status) throws Exception {
+        var reply = await(define("r", "{\"url\":\"" + url("/redirect-" + status) + "\"}").call("r", RawJson.NULL));
         assertNull(reply.result());
-        assertEquals(1, seen.size(), "only the first request was made");
+        assertNotNull(reply.error(), "a redirect is not a success");
+        assertEquals("http_request_failed", parse(reply.error()).getString("code"));
+        assertTrue(parse(reply.error()).getString("message").contains("HTTP " + status), reply.error().text());
+        // a followed redirect would have been requested before the reply came
+        assertEquals(List.of("/redirect-" + status), seen.stream().map(ProbeServer.Seen::path).toList(),
+                "the Location was not requested");
     }
 
     @Test

@@ -3,6 +3,7 @@ package iii.engine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iii.engine.protocol.Codec;
@@ -72,6 +73,35 @@ class HttpRoutesTest {
         assertNull(routes.find("POST", "users/42/posts/7"));
         assertNull(routes.find("GET", "users/42/posts"));
         assertNull(routes.find("GET", "users//posts/7"), "a parameter needs a segment");
+    }
+
+    @Test
+    void path_parameters_are_matched_as_sent_and_then_percent_decoded_once() {
+        var w = new Recording();
+        register(w, "t1", "files::get", "{\"api_path\":\"files/:name\"}");
+
+        assertEquals(Map.of("name", ".."), routes.find("GET", "files/%2e%2e").pathParams());
+        assertEquals(Map.of("name", ".."), routes.find("GET", "files/..").pathParams());
+        assertEquals(Map.of("name", "a/b"), routes.find("GET", "files/a%2Fb").pathParams(),
+                "an encoded slash stays inside its segment");
+        assertNull(routes.find("GET", "files/a/b"), "a slash is a segment boundary");
+        assertEquals(Map.of("name", "a b+c"), routes.find("GET", "files/a%20b+c").pathParams(),
+                "+ is a space only in a query");
+        assertEquals(Map.of("name", "caf\u00e9 \ud83d\ude00"), routes.find("GET", "files/caf%C3%A9%20%F0%9F%98%80")
+                .pathParams());
+        assertEquals(Map.of("name", "%41"), routes.find("GET", "files/%2541").pathParams(), "decoded once only");
+        assertEquals(Map.of("name", "%zz 100%"), routes.find("GET", "files/%zz%20100%").pathParams(),
+                "a % without two hex digits stays");
+    }
+
+    @Test
+    void a_path_parameter_whose_escapes_are_not_utf_8_is_refused() {
+        var w = new Recording();
+        register(w, "t1", "files::get", "{\"api_path\":\"files/:name\"}");
+
+        assertThrows(IllegalArgumentException.class, () -> routes.find("GET", "files/%ff"));
+        assertThrows(IllegalArgumentException.class, () -> routes.find("GET", "files/%C3"));
+        assertNull(routes.find("GET", "other/%ff"), "no route, nothing decoded");
     }
 
     @Test
