@@ -68,7 +68,9 @@ final class BigFramesProbe implements Fault.Probe {
                     throw new IOException("cut off while sending, " + ws.closeReason(2_000));
                 }
                 var reply = ws.awaitText(text -> true, 60_000);
-                overCap = reply == null ? "nothing within 60 s" : "answered " + Fault.head(reply);
+                overCap = reply == null ? "nothing within 60 s"
+                        : reply.contains("payload_too_large") ? "answered payload_too_large"
+                        : "answered " + Fault.head(reply);
             } catch (EOFException e) {
                 overCap = e.getMessage();
             } catch (IOException e) {
