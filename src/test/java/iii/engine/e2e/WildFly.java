@@ -88,7 +88,8 @@ final class WildFly implements EngineProcess {
                 throw new IOException("WildFly exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("WildFly had not deployed the WAR after " + timeout.toSeconds() + " s; see " + log);
+                throw new IOException("WildFly had not deployed the WAR after " + timeout.toSeconds() + " s; see "
+                        + log);
             }
             Thread.sleep(200);
         }
@@ -147,10 +148,13 @@ final class WildFly implements EngineProcess {
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         environment(builder);
         Process p = builder.start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        try {
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IOException(String.join(" ", command) + " did not finish; see " + output);
+            }
+        } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish; see " + output);
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: "
