@@ -119,13 +119,8 @@ public class WorkerEndpoint {
         LOG.log(Level.FINE, "Socket error of worker " + worker, error);
     }
 
-    /** The peer's IP where the container tells it (Tyrus' session does). */
+    /** The peer's IP, as {@link PeerAddressFilter} recorded it at the upgrade. */
     private static String remoteAddress(Session session) {
-        try {
-            var address = session.getClass().getMethod("getRemoteAddr").invoke(session);
-            return address == null ? null : address.toString();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return PeerAddressFilter.peerAddress(session);
     }
 }

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * One Payara Micro process the benchmark started, as {@code bin/run} starts the engine: same JDK as the benchmark,
- * same boot command files (loopback only, no Hazelcast) and logging, a free loopback port, its console in a log file.
- * {@link #close()} stops it (TERM, then KILL after 10 s).
+ * One Payara Micro process the benchmark (or an end-to-end test) started, as {@code bin/run} starts the engine: same
+ * JDK as the benchmark unless told otherwise, same boot command files (loopback only, no Hazelcast) and logging, a
+ * free loopback port, its console in a log file. {@link #close()} stops it (TERM, then KILL after 10 s).
  */
 public final class Server implements AutoCloseable {
 
@@ -41,12 +41,22 @@ public final class Server implements AutoCloseable {
      */
     public static Server start(String name, Path root, Path war, int port, int httpPort, boolean postBoot,
                         List<String> jvmOptions, Path logDir) throws IOException {
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return start(name, root, Path.of(System.getProperty("java.home")), root.resolve("target/payara-micro.jar"),
+                war, port, httpPort, postBoot, jvmOptions, logDir);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, int, int, boolean, List, Path)}, with the JDK at {@code javaHome} and the
+     * Payara Micro jar {@code microJar}.
+     */
+    public static Server start(String name, Path root, Path javaHome, Path microJar, Path war, int port, int httpPort,
+                               boolean postBoot, List<String> jvmOptions, Path logDir) throws IOException {
+        var java = javaHome.resolve("bin").resolve("java").toString();
         var command = new ArrayList<String>();
         command.add(java);
         command.addAll(jvmOptions);
         command.add("-Dhazelcast.socket.bind.any=false");
-        command.addAll(List.of("-jar", root.resolve("target/payara-micro.jar").toString(),
+        command.addAll(List.of("-jar", microJar.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(port),

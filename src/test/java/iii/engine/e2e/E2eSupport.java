@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
  * are always closed after the test, unique ids, and a Java observer worker for the engine's listings.
  *
  * <p>Subclasses are Arquillian client tests ({@code @RunAsClient}) with their own {@code @Deployment}; Arquillian
- * injects the deployment's URL here.
+ * injects the deployment's URL here. A subclass that starts its engine itself overrides {@link #ws()} instead.
  */
 abstract class E2eSupport {
 

@@ -54,6 +54,7 @@ class WorkerRegistrationIT extends E2eSupport {
         assertEquals("node", JsonKit.str(worker, "runtime"), () -> "worker row " + worker);
         assertEquals(sdk.version(), JsonKit.str(worker, "version"), () -> "worker row " + worker);
         assertNotNull(JsonKit.str(worker, "os"), () -> "os in worker row " + worker);
+        assertEquals("127.0.0.1", JsonKit.str(worker, "ip_address"), () -> "worker row " + worker);
         Await.untilTrue("function_count >= 1 for " + name, SHORT,
                 () -> workerRow(w.workerId()).map(r -> r.getInt("function_count", 0) >= 1).orElse(false));
     }

@@ -11,6 +11,10 @@
  *   <li>The {@code *IT} classes are named for behaviour; each test makes its own functions, types and workers
  *       (unique ids) and every process and socket is closed after it ({@link iii.engine.e2e.E2eSupport}).</li>
  *   <li>Every worker's stdin/stdout/stderr is logged to {@code target/e2e-logs/<worker name>.log}.</li>
+ *   <li>{@link iii.engine.e2e.PortableEngineScenarios} runs the same WAR on other servers, each started here as a
+ *       process of its own ({@link iii.engine.e2e.EngineProcess}): WildFly ({@link iii.engine.e2e.EngineOnWildFlyIT})
+ *       and Payara Micro 7 on a JDK 21+ found by {@link iii.engine.e2e.Jdks}
+ *       ({@link iii.engine.e2e.EngineOnPayaraMicro7IT}). Their files go to {@code target/e2e-servers/}.</li>
  *   <li>{@link iii.engine.e2e.HttpRouteBenchmark} is a benchmark with a {@code main}, not a test: it measures an
  *       HTTP route's round trip beside a WebSocket call against a running engine (see its javadoc).</li>
  * </ul>
