@@ -6,7 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the endpoint of a guarded connection (see {@link FrameGuardFilter}) gets to know of it: its frames, its input,
+ * What the endpoint of a guarded connection (see {@link UpgradeFilter}) gets to know of it: its frames, its input,
  * and the container's connection, to end it when a close cannot be sent. Handed over on the thread that opens the
  * connection, since the container's WebSocket layer opens the endpoint inside the upgrade handler's init.
  *

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * Tyrus' upgrade handler, reading the connection through {@link GuardedInputStream}. Created by the container in
- * place of Tyrus' own when {@link FrameGuardFilter} sees Tyrus upgrade a request; never loaded on other containers.
+ * place of Tyrus' own when {@link UpgradeFilter} sees Tyrus upgrade a request; never loaded on other containers.
  *
  * <p>It also gives memory back that Tyrus would keep. Tyrus' read buffers keep the size of the largest frame the
  * connection ever received, and Payara's HTTP worker threads each keep the last request they served, and with it its

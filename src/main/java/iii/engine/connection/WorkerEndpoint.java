@@ -119,8 +119,8 @@ public class WorkerEndpoint {
         LOG.log(Level.FINE, "Socket error of worker " + worker, error);
     }
 
-    /** The peer's IP, as {@link PeerAddressFilter} recorded it at the upgrade. */
+    /** The peer's IP, as {@link UpgradeFilter} recorded it at the upgrade. */
     private static String remoteAddress(Session session) {
-        return PeerAddressFilter.peerAddress(session);
+        return UpgradeFilter.peerAddress(session);
     }
 }

@@ -1,5 +1,7 @@
 /**
  * The only package that touches {@code jakarta.websocket}: the worker socket at {@code /}, the telemetry socket at
- * {@code /otel}, and the per-connection writer.
+ * {@code /otel}, and the per-connection writer; and, below the WebSocket layer, what the engine adds to an upgrade
+ * ({@link iii.engine.connection.UpgradeFilter}): the peer's address on every container, and on Tyrus the engine's own
+ * reading of frames ({@link iii.engine.connection.InboundFrames}) before Tyrus buffers them.
  */
 package iii.engine.connection;

@@ -1,0 +1,140 @@
+package iii.engine.connection;
+
+import iii.engine.config.EngineConfig;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the engine adds to a WebSocket upgrade, before the container's WebSocket layer takes it. Both Tyrus and
+ * Undertow run the application's filters first, and take the request that comes down the chain; this filter passes
+ * on one that carries two things.
+ *
+ * <p>The peer's IP address, on every container. Jakarta WebSocket has no accessor for it, and a configurator's
+ * {@code modifyHandshake} sees the endpoint's one shared {@code ServerEndpointConfig}, so what it put there for one
+ * handshake can reach another connection's session. What does reach a session per connection is the upgrade
+ * request's parameter map ({@link Session#getRequestParameterMap()}), so it holds {@value #PEER_ADDRESS} =
+ * {@link HttpServletRequest#getRemoteAddr()}, replacing whatever value the client sent under that name.
+ *
+ * <p>The engine's frame reading, on Tyrus: Tyrus upgrades by asking the container for its upgrade handler class, and
+ * this request answers with {@link GuardedUpgradeHandler}, Tyrus' class with {@link InboundFrames} in front. Undertow
+ * upgrades without asking, and never loads that class.
+ *
+ * <p>Other requests pass untouched (their parameters, possibly a body, are not read).
+ */
+@WebFilter(filterName = "iii-upgrade", urlPatterns = "/*", asyncSupported = true)
+public class UpgradeFilter extends HttpFilter {
+
+    /** The request parameter that carries the peer's address into the WebSocket session. */
+    static final String PEER_ADDRESS = "iii.peer-address";
+
+    private static final Logger LOG = Logger.getLogger(UpgradeFilter.class.getName());
+    private static final String TYRUS_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
+
+    @Inject
+    EngineConfig config;
+
+    private FrameBudget budget;
+    /** Null until the first upgrade tells whether the engine's handler can stand in for Tyrus'. */
+    private volatile Boolean guardable;
+
+    /** The peer's IP address as recorded at the upgrade, or null. */
+    static String peerAddress(Session session) {
+        List<String> values = session.getRequestParameterMap().get(PEER_ADDRESS);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public void init() {
+        budget = new FrameBudget(config.framesInFlightBytes());
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            chain.doFilter(new Upgrading(request), response);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private boolean guardable(Class<?> tyrusHandler) {
+        var known = guardable;
+        if (known == null) {
+            try {
+                known = tyrusHandler.isAssignableFrom(GuardedUpgradeHandler.class);
+            } catch (LinkageError e) {
+                LOG.log(Level.FINE, "Tyrus' upgrade handler is not visible to the engine", e);
+                known = false;
+            }
+            if (!known) {
+                LOG.warning("The engine cannot read WebSocket frames before Tyrus does: frames up to "
+                        + "the container's buffer size are held whole in memory");
+            }
+            guardable = known;
+        }
+        return known;
+    }
+
+    /** The upgrade request: its parameters extended by {@value #PEER_ADDRESS}, its upgrade to Tyrus guarded. */
+    private final class Upgrading extends HttpServletRequestWrapper {
+
+        private final Map<String, String[]> parameters;
+
+        Upgrading(HttpServletRequest request) {
+            super(request);
+            var map = new LinkedHashMap<>(request.getParameterMap());
+            map.put(PEER_ADDRESS, new String[] {request.getRemoteAddr()});
+            parameters = Collections.unmodifiableMap(map);
+        }
+
+        @Override
+        public Map<String, String[]> getParameterMap() {
+            return parameters;
+        }
+
+        @Override
+        public String getParameter(String name) {
+            String[] values = parameters.get(name);
+            return values == null ? null : values[0];
+        }
+
+        @Override
+        public String[] getParameterValues(String name) {
+            String[] values = parameters.get(name);
+            return values == null ? null : values.clone();
+        }
+
+        @Override
+        public Enumeration<String> getParameterNames() {
+            return Collections.enumeration(parameters.keySet());
+        }
+
+        @Override
+        public <T extends HttpUpgradeHandler> T upgrade(Class<T> type) throws IOException, ServletException {
+            if (!TYRUS_HANDLER.equals(type.getName()) || !guardable(type)) {
+                return super.upgrade(type);
+            }
+            var handler = super.upgrade(GuardedUpgradeHandler.class);
+            handler.guard(new InboundFrames(config.maxFrameBytes(), budget), ContainerConnection.terminator(this));
+            return type.cast(handler);
+        }
+    }
+}
