@@ -37,8 +37,4 @@ final class FrameBudget {
     long used() {
         return used.get();
     }
-
-    long capacity() {
-        return capacity;
-    }
 }
