@@ -23,7 +23,9 @@ public enum BadInput {
     /** A {@code reattach} to another connection without that connection's token. */
     REATTACH_REFUSED("reattach_refused", Level.WARNING),
     /** A telemetry frame that could not be processed. */
-    TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING);
+    TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING),
+    /** An HTTP request whose URI has a broken %-escape, which the container fails on before the engine sees it. */
+    MALFORMED_URI("malformed_uri", Level.WARNING);
 
     private final String label;
     private final Level level;
