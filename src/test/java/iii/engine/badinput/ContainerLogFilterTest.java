@@ -1,12 +1,11 @@
 package iii.engine.badinput;
 
+import iii.engine.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -19,21 +18,8 @@ class ContainerLogFilterTest {
 
     private final Logger container = Logger.getLogger("iii.engine.badinput.container-test");
     private final Logger summaries = Logger.getLogger(BadInputLog.class.getName());
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture capture = new LogCapture();
+    private final List<LogRecord> records = capture.records();
     private final BadInputLog badInput = new BadInputLog(null);
     private final ContainerLogFilter filter = new ContainerLogFilter(badInput);
 

@@ -1,13 +1,12 @@
 package iii.engine.core;
 
+import iii.engine.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -19,26 +18,12 @@ class ServerLogTest {
 
     private final TestEngine engine = new TestEngine();
     private final Logger root = Logger.getLogger("iii.engine");
-    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.INFO.intValue()) {
-                records.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture capture = new LogCapture();
+    private final List<LogRecord> records = capture.records();
 
     @BeforeEach
     void listen() {
+        capture.setLevel(Level.INFO);
         root.addHandler(capture);
     }
 

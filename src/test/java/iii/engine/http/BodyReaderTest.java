@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import iii.engine.testing.LogCapture;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.EOFException;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -219,21 +219,8 @@ class BodyReaderTest {
     @Test
     void a_body_cut_off_by_the_client_is_aborted_with_no_warning_and_no_stack_trace() throws Exception {
         var logger = Logger.getLogger(BodyReader.class.getName());
-        var records = new CopyOnWriteArrayList<LogRecord>();
-        var handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        var handler = new LogCapture();
+        var records = handler.records();
         var level = logger.getLevel();
         logger.addHandler(handler);
         logger.setLevel(Level.ALL);
