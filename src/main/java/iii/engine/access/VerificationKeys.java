@@ -15,7 +15,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -40,14 +38,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The public keys a token may be signed with, read once from MicroProfile JWT's key formats: PEM ({@code PUBLIC KEY}
- * or {@code CERTIFICATE}, RSA or EC; also the bare Base64 of a {@code PUBLIC KEY}), a JWK, or a JWK set, as JSON or
- * Base64URL-encoded JSON. Only keys that can verify the configured algorithm are kept, each with its verifier; a
+ * The public keys a token may be signed with, read once from MicroProfile JWT's key formats: PEM {@code PUBLIC KEY}
+ * (RSA or EC; also its bare Base64), a JWK, or a JWK set, as JSON or Base64URL-encoded JSON. Only keys that can verify the configured algorithm are kept, each with its verifier; a
  * symmetric ({@code oct}) key is never used, so a public key can never act as an HMAC secret.
  */
 final class VerificationKeys {
 
-    /** The signature algorithms a token may be configured to use: the asymmetric ones nimbus verifies without extras. */
+    /** The algorithms a token may be configured to use: the asymmetric ones nimbus verifies without extra libraries. */
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
             JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
@@ -199,8 +196,7 @@ final class VerificationKeys {
 
     private static List<JWK> json(String text) throws ParseException {
         var object = JSONObjectUtils.parse(text);
-        var keys = object.containsKey("keys") ? JWKSet.parse(object).getKeys() : List.of(JWK.parse(object));
-        return keys;
+        return object.containsKey("keys") ? JWKSet.parse(object).getKeys() : List.of(JWK.parse(object));
     }
 
     private static List<JWK> pem(String text, String source)
@@ -210,13 +206,11 @@ final class VerificationKeys {
         while (block.find()) {
             var type = block.group(1);
             var der = Base64.getMimeDecoder().decode(block.group(2).replaceAll("\\s", ""));
-            switch (type) {
-                case "PUBLIC KEY" -> keys.add(jwk(publicKey(der)));
-                case "CERTIFICATE" -> keys.add(jwk(CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(der)).getPublicKey()));
-                default -> throw new BadKeyConfiguration(source + " holds a PEM '" + type + "' block; give the "
-                        + "public key as a 'PUBLIC KEY' (or 'CERTIFICATE') block");
+            if (!"PUBLIC KEY".equals(type)) {
+                throw new BadKeyConfiguration(source + " holds a PEM '" + type + "' block; give the public key as "
+                        + "a 'PUBLIC KEY' block");
             }
+            keys.add(jwk(publicKey(der)));
         }
         if (keys.isEmpty()) {
             throw new BadKeyConfiguration(source + " holds no complete PEM block");

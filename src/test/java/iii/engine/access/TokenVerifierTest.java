@@ -455,8 +455,9 @@ class TokenVerifierTest {
 
     @Test
     void unreadableKeyTextIsLoggedAndRejectsEveryToken() {
-        for (var bad : List.of("not a key", "{\"kty\":\"RSA\"}", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
-                "-----BEGIN PUBLIC KEY-----\n" + "MIIB", privatePem())) {
+        for (var bad : List.of("not a key", "{\"kty\":\"RSA\"}", "{\"keys\":[]}",
+                "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----\nMIIB",
+                privatePem())) {
             log.records().clear();
 
             var verifier = verifier(bad);
