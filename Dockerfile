@@ -5,13 +5,16 @@
 #   docker run --rm -p 49134:49134 -p 3111:3111 -e III_MAX_FRAME_BYTES=1048576 iii-engine
 #
 # The worker port is 49134 inside the container (publish it on another host port with -p); III_HTTP_PORT moves
-# the HTTP-trigger listener. Other III_* variables are the engine's MicroProfile Config properties.
+# the HTTP-trigger listener. The RBAC-gated listener needs both -e III_RBAC_PORT=49135 -e III_RBAC_ENABLED=true
+# (and -p 49135:49135). Other III_* variables are the engine's MicroProfile Config properties.
 FROM payara/micro:6.2025.10-jdk17
 
 # read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh (the heap as bin/run's
 # default III_HEAP; set JVM_ARGS to change it)
 ENV III_BIND_ADDRESS=0.0.0.0 \
     III_HTTP_PORT=3111 \
+    III_RBAC_PORT=0 \
+    III_RBAC_ENABLED=false \
     JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/

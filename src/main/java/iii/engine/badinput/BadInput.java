@@ -25,7 +25,11 @@ public enum BadInput {
     /** A telemetry frame that could not be processed. */
     TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING),
     /** An HTTP request whose URI has a broken %-escape, which the container fails on before the engine sees it. */
-    MALFORMED_URI("malformed_uri", Level.WARNING);
+    MALFORMED_URI("malformed_uri", Level.WARNING),
+    /** An upgrade on the RBAC-gated listener that was refused (origin, token, auth function). */
+    UPGRADE_REFUSED("upgrade_refused", Level.WARNING),
+    /** A call or registration of an RBAC session that its grant does not allow. */
+    ACCESS_DENIED("access_denied", Level.WARNING);
 
     private final String label;
     private final Level level;

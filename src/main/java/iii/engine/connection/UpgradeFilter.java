@@ -1,5 +1,6 @@
 package iii.engine.connection;
 
+import iii.engine.access.Authenticator;
 import iii.engine.config.EngineConfig;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -49,6 +50,8 @@ public class UpgradeFilter extends HttpFilter {
 
     @Inject
     EngineConfig config;
+    @Inject
+    Authenticator authenticator;
 
     private FrameBudget budget;
     /** Null until the first upgrade tells whether the engine's handler can stand in for Tyrus'. */
@@ -68,8 +71,21 @@ public class UpgradeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        var gated = authenticator.isGated(request);
         if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            chain.doFilter(new Upgrading(request), response);
+            String ticket = null;
+            if (gated) {
+                try {
+                    ticket = authenticator.admit(request);
+                } catch (Authenticator.Refused refused) {
+                    response.sendError(refused.status(), refused.getMessage());
+                    return;
+                }
+            }
+            chain.doFilter(new Upgrading(request, ticket), response);
+        } else if (gated) {
+            // the gated listener serves the worker socket and nothing else
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
         } else {
             chain.doFilter(request, response);
         }
@@ -93,15 +109,23 @@ public class UpgradeFilter extends HttpFilter {
         return known;
     }
 
-    /** The upgrade request: its parameters extended by {@value #PEER_ADDRESS}, its upgrade to Tyrus guarded. */
+    /**
+     * The upgrade request: its parameters extended by {@value #PEER_ADDRESS} and, on the gated listener, the ticket of
+     * the session's grant ({@link Authenticator#TICKET}, never the client's own value); its upgrade to Tyrus guarded.
+     */
     private final class Upgrading extends HttpServletRequestWrapper {
 
         private final Map<String, String[]> parameters;
 
-        Upgrading(HttpServletRequest request) {
+        Upgrading(HttpServletRequest request, String ticket) {
             super(request);
             var map = new LinkedHashMap<>(request.getParameterMap());
             map.put(PEER_ADDRESS, new String[] {request.getRemoteAddr()});
+            if (ticket == null) {
+                map.remove(Authenticator.TICKET);
+            } else {
+                map.put(Authenticator.TICKET, new String[] {ticket});
+            }
             parameters = Collections.unmodifiableMap(map);
         }
 

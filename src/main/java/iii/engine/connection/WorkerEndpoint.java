@@ -1,5 +1,7 @@
 package iii.engine.connection;
 
+import iii.engine.access.Authenticator;
+import iii.engine.access.RbacSession;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.dispatch.Dispatcher;
@@ -45,6 +47,8 @@ public class WorkerEndpoint {
     @Inject
     EngineExecutors executors;
     @Inject
+    Authenticator authenticator;
+    @Inject
     Event<WorkerConnected> connected;
     @Inject
     Event<WorkerDisconnected> disconnected;
@@ -60,7 +64,18 @@ public class WorkerEndpoint {
         frames = new FrameAssembler(config.maxFrameBytes(), guard == null ? null : guard.frames());
         var channel = new SessionChannel(session, config.sendQueueLimit(), executors.scheduler(),
                 guard == null ? null : guard::abort);
-        worker = new Worker(channel, remoteAddress(session));
+        var ticket = session.getRequestParameterMap().get(Authenticator.TICKET);
+        RbacSession gated = null;
+        if (ticket != null) {
+            var grant = authenticator.claim(ticket.isEmpty() ? null : ticket.get(0));
+            if (grant == null) {
+                // decided too long ago, or not by this engine: start over
+                channel.close("not authenticated");
+                return;
+            }
+            gated = new RbacSession(grant);
+        }
+        worker = new Worker(channel, remoteAddress(session), gated);
         if (guard != null) {
             // bytes of a frame still arriving count as life too
             guard.input().onBytes(worker::heard);
@@ -73,6 +88,9 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void text(String part, boolean last) {
+        if (worker == null) {
+            return;
+        }
         worker.heard();
         var frame = frames.text(part, last);
         if (frame == null || worker.isRetired()) {
@@ -88,6 +106,9 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) {
+        if (worker == null) {
+            return;
+        }
         worker.heard();
         var frame = frames.binary(part, last);
         if (frame == null || worker.isRetired()) {
@@ -104,11 +125,16 @@ public class WorkerEndpoint {
 
     @OnMessage
     public void pong(PongMessage pong) {
-        worker.heard();
+        if (worker != null) {
+            worker.heard();
+        }
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        if (worker == null) {
+            return;
+        }
         LOG.fine(() -> "Worker " + worker + " closed its socket: " + reason);
         frames.clear();
         disconnected.fireAsync(new WorkerDisconnected(worker), NotificationOptions.ofExecutor(executors.executor()));

@@ -1,5 +1,6 @@
 package iii.engine.dispatch;
 
+import iii.engine.access.AccessGate;
 import iii.engine.badinput.BadInput;
 import iii.engine.badinput.BadInputLog;
 import iii.engine.invocation.Invoker;
@@ -48,22 +49,24 @@ public class Dispatcher {
     private Invoker invoker;
     private TelemetryFrames telemetry;
     private BadInputLog badInput;
+    private AccessGate gate;
 
     protected Dispatcher() {
     }
 
     @Inject
     public Dispatcher(Instance<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry,
-                      BadInputLog badInput) {
-        this(handlers.stream().toList(), invoker, telemetry, badInput);
+                      BadInputLog badInput, AccessGate gate) {
+        this(handlers.stream().toList(), invoker, telemetry, badInput, gate);
     }
 
     public Dispatcher(List<MessageHandler<?>> handlers, Invoker invoker, TelemetryFrames telemetry,
-                      BadInputLog badInput) {
+                      BadInputLog badInput, AccessGate gate) {
         this.handlers = index(handlers);
         this.invoker = invoker;
         this.telemetry = telemetry;
         this.badInput = badInput;
+        this.gate = gate;
     }
 
     /** Maps each message type to its handler; fails unless every type has exactly one handler or is ignored. */
@@ -95,7 +98,11 @@ public class Dispatcher {
             return;
         }
         from.spokeProtocol();
-        dispatch(from, message);
+        if (from.session() != null) {
+            gate.admit(from, message, admitted -> dispatch(from, admitted));
+        } else {
+            dispatch(from, message);
+        }
     }
 
     /**

@@ -48,7 +48,8 @@ public class ReattachHandler implements MessageHandler<Reattach> {
         if (previous == null || previous == from) {
             return;
         }
-        if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())) {
+        if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())
+                || from.session() != null && !from.identity().equals(previous.identity())) {
             badInput.report(LOG, from.badInput(), BadInput.REATTACH_REFUSED,
                     () -> "Worker " + from + " tried to reattach to " + previous + " without its token");
             return;

@@ -108,7 +108,8 @@ public class BuiltinFunctions {
         var search = lower(input.string("search"));
         var prefix = input.string("prefix");
         var worker = input.string("worker");
-        Predicate<FunctionEntry> keep = function -> (includeInternal || !isInternal(function))
+        Predicate<FunctionEntry> keep = function -> visible(caller, function)
+                && (includeInternal || !isInternal(function))
                 && (prefix == null || function.id().startsWith(prefix))
                 && (worker == null || worker.equals(Rows.workerName(function)))
                 && (search == null || lower(function.id()).contains(search)
@@ -118,7 +119,13 @@ public class BuiltinFunctions {
 
     private RawJson internalListFunctions(Worker caller, RawJson data) throws InvocationException {
         var includeInternal = Input.of("_internal.list_functions", data).bool("include_internal");
-        return functionList(function -> includeInternal || !isInternal(function));
+        return functionList(function -> visible(caller, function) && (includeInternal || !isInternal(function)));
+    }
+
+    /** A session of the RBAC-gated listener sees only the functions it may call. */
+    private static boolean visible(Worker caller, FunctionEntry function) {
+        return caller == null || caller.session() == null
+                || caller.session().grant().mayCall(function.id(), function.metadata());
     }
 
     private RawJson functionList(Predicate<FunctionEntry> keep) {

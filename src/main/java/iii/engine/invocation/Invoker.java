@@ -75,20 +75,25 @@ public class Invoker {
 
     /** Routes a call; the future completes with the answer or an error, never exceptionally. */
     public CompletableFuture<Outcome> invoke(Call call) {
+        return invoke(call, config.invocationTimeoutMillis());
+    }
+
+    /** As {@link #invoke(Call)}, with an answer due within {@code timeoutMillis} instead of the engine's expiry. */
+    public CompletableFuture<Outcome> invoke(Call call, long timeoutMillis) {
         if (!observer.watching()) {
-            return route(call);
+            return route(call, timeoutMillis);
         }
         InvocationObserver.Hop hop;
         try {
             hop = observer.start(call);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Call of " + call.functionId() + " not watched", e);
-            return route(call);
+            return route(call, timeoutMillis);
         }
-        return route(hop.call()).thenApply(hop::end);
+        return route(hop.call(), timeoutMillis).thenApply(hop::end);
     }
 
-    private CompletableFuture<Outcome> route(Call call) {
+    private CompletableFuture<Outcome> route(Call call, long timeoutMillis) {
         var function = functions.get(call.functionId());
         if (function == null) {
             return CompletableFuture.completedFuture(
@@ -102,12 +107,12 @@ public class Invoker {
             return function.remote().call(call.functionId(), call.data())
                     .thenApply(reply -> new Outcome(reply.result(), reply.error(), null, null));
         }
-        return route(function.owner(), call);
+        return route(function.owner(), call, timeoutMillis);
     }
 
-    private CompletableFuture<Outcome> route(Worker owner, Call call) {
+    private CompletableFuture<Outcome> route(Worker owner, Call call, long timeoutMillis) {
         var caller = call.awaited() ? call.from() : null;
-        var deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.invocationTimeoutMillis());
+        var deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         var routed = new Pending(call.invocationId(), call.functionId(), owner, caller, deadline, call.traceparent(),
                 call.baggage(), new CompletableFuture<>());
         if (pending.putIfAbsent(routed.id(), routed) != null) {
@@ -123,7 +128,7 @@ public class Invoker {
             finish(routed, stopped());
             return routed.future();
         }
-        owner.send(Codec.encode(new InvokeFunction(routed.id(), call.functionId(), call.data(), call.traceparent(),
+        owner.send(Codec.encode(new InvokeFunction(routed.id(), owner.localId(call.functionId()), call.data(), call.traceparent(),
                 call.baggage(), null, call.metadata())));
         return routed.future();
     }

@@ -400,7 +400,7 @@ public final class Codec {
      * Appends {@code value} as a JSON string: quote, backslash and control characters escaped, everything else (all
      * non-ASCII included) as is, since frames travel as UTF-8.
      */
-    static void quote(StringBuilder b, String value) {
+    public static void quote(StringBuilder b, String value) {
         b.append('"');
         int clean = 0;
         for (int i = 0; i < value.length(); i++) {

@@ -28,7 +28,9 @@ public enum ErrorCode {
     /** A discovery built-in was asked about something that does not exist. */
     NOT_FOUND("NOT_FOUND"),
     /** A discovery built-in got arguments it cannot use. */
-    INVALID_ARGUMENTS("INVALID_ARGUMENTS");
+    INVALID_ARGUMENTS("INVALID_ARGUMENTS"),
+    /** A session of the RBAC-gated listener may not call or register this. */
+    FORBIDDEN("FORBIDDEN");
 
     private final String wire;
 

@@ -49,6 +49,12 @@ public class TriggerRegistry {
         return Collections.unmodifiableCollection(types.values());
     }
 
+    /** The instance {@code id}, live or parked, or null. */
+    public Trigger trigger(String id) {
+        var trigger = live.get(id);
+        return trigger != null ? trigger : parked.get(id);
+    }
+
     public Collection<Trigger> live() {
         return Collections.unmodifiableCollection(live.values());
     }

@@ -1,5 +1,6 @@
 package iii.engine.registry;
 
+import iii.engine.access.RbacSession;
 import iii.engine.badinput.BadInputMarks;
 import iii.engine.protocol.RawJson;
 
@@ -21,6 +22,7 @@ public final class Worker {
     private final Instant connectedAt = Instant.now();
     private final WorkerChannel channel;
     private final String ipAddress;
+    private final RbacSession session;
     private final Set<String> functionIds = ConcurrentHashMap.newKeySet();
     private final Set<UUID> invocations = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean retired = new AtomicBoolean();
@@ -33,8 +35,32 @@ public final class Worker {
     private int silentBeats;
 
     public Worker(WorkerChannel channel, String ipAddress) {
+        this(channel, ipAddress, null);
+    }
+
+    /** A worker of the RBAC-gated listener when {@code session} is not null. */
+    public Worker(WorkerChannel channel, String ipAddress, RbacSession session) {
         this.channel = channel;
         this.ipAddress = ipAddress;
+        this.session = session;
+    }
+
+    /** What this worker may do, decided at its upgrade; null for a worker of the trusted listener. */
+    public RbacSession session() {
+        return session;
+    }
+
+    /**
+     * Who owns what this worker registers: its session's identity, else the connection itself. A session may
+     * register again what the same identity owns (a reconnect), never what another identity owns.
+     */
+    public String identity() {
+        return session != null ? session.grant().identity() : "worker:" + id;
+    }
+
+    /** The id this worker knows for a function registered under {@code registeredId}. */
+    public String localId(String registeredId) {
+        return session == null ? registeredId : session.grant().localId(registeredId);
     }
 
     public UUID id() {

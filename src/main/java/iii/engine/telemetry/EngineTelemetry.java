@@ -72,7 +72,8 @@ public class EngineTelemetry implements InvocationObserver {
 
     /** What is looked up once, the first time telemetry is used. */
     private record Instruments(Tracer tracer, TextMapPropagator propagator, LongCounter invocations,
-                               LongCounter errors, DoubleHistogram duration, LongCounter registrations) {
+                               LongCounter errors, DoubleHistogram duration, LongCounter registrations,
+                               LongCounter denied) {
     }
 
     protected EngineTelemetry() {
@@ -168,6 +169,13 @@ public class EngineTelemetry implements InvocationObserver {
         return workerSpan(instruments, message.type(), from).setAttribute(KIND, message.type());
     }
 
+    /** Counts a call or registration of an RBAC session that was refused ({@code what}: its message type). */
+    public void denied(String what) {
+        if (enabled()) {
+            instruments().denied().add(1, Attributes.of(KIND, what));
+        }
+    }
+
     /** The cleanup of a departed worker. */
     public Span startCleanup(Worker worker) {
         return workerSpan(instruments(), "worker cleanup", worker);
@@ -235,7 +243,10 @@ public class EngineTelemetry implements InvocationObserver {
                 meter.histogramBuilder("iii.invocation.duration").setUnit("ms")
                         .setDescription("Time from routing a call to its outcome").build(),
                 meter.counterBuilder("iii.registrations.total")
-                        .setDescription("Registrations and unregistrations by message type").build());
+                        .setDescription("Registrations and unregistrations by message type").build(),
+                meter.counterBuilder("iii.access.denied.total")
+                        .setDescription("Calls and registrations of RBAC sessions that were refused, by message type")
+                        .build());
     }
 
     private static String errorCode(Outcome outcome) {

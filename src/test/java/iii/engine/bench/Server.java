@@ -51,6 +51,17 @@ public final class Server implements AutoCloseable {
      */
     public static Server start(String name, Path root, Path javaHome, Path microJar, Path war, int port, int httpPort,
                                boolean postBoot, List<String> jvmOptions, Path logDir) throws IOException {
+        return start(name, root, javaHome, microJar, war, port, httpPort, postBoot, jvmOptions, Map.of(), logDir);
+    }
+
+    /**
+     * As {@link #start(String, Path, Path, Path, Path, int, int, boolean, List, Path)}, with {@code environment}
+     * added to the server's environment (engine settings such as {@code III_RBAC_PORT}; an {@code III_RBAC_PORT}
+     * other than 0 also enables the RBAC-gated listener, as {@code bin/run} does).
+     */
+    public static Server start(String name, Path root, Path javaHome, Path microJar, Path war, int port, int httpPort,
+                               boolean postBoot, List<String> jvmOptions, Map<String, String> environment,
+                               Path logDir) throws IOException {
         var java = javaHome.resolve("bin").resolve("java").toString();
         var command = new ArrayList<String>();
         command.add(java);
@@ -75,6 +86,9 @@ public final class Server implements AutoCloseable {
         env.put("III_BIND_ADDRESS", "127.0.0.1");
         env.put("III_PORT", Integer.toString(port));
         env.put("III_HTTP_PORT", Integer.toString(httpPort));
+        env.put("III_RBAC_PORT", "0");
+        env.putAll(environment);
+        env.put("III_RBAC_ENABLED", Boolean.toString(!"0".equals(env.get("III_RBAC_PORT"))));
         return new Server(name, port, log, builder.start());
     }
 

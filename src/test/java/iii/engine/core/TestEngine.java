@@ -1,5 +1,9 @@
 package iii.engine.core;
 
+import iii.engine.access.AccessGate;
+import iii.engine.access.RbacConfig;
+import iii.engine.telemetry.EngineTelemetry;
+
 import iii.engine.badinput.BadInputLog;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
@@ -49,6 +53,7 @@ import java.lang.annotation.Annotation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -83,6 +88,7 @@ public final class TestEngine implements AutoCloseable {
     final Logs logs;
     final TelemetryIngest telemetry;
     final BadInputLog badInput;
+    final AccessGate gate;
 
     TestEngine() {
         this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0, 1L << 26));
@@ -93,6 +99,16 @@ public final class TestEngine implements AutoCloseable {
     }
 
     TestEngine(EngineConfig config, TelemetryConfig telemetryConfig) {
+        this(config, telemetryConfig, new RbacConfig(0, null, 1000, 4, List.of(), null, null, null, null, List.of(),
+                Map.of()));
+    }
+
+    /** An engine whose RBAC-gated sessions follow {@code rbac}. */
+    TestEngine(RbacConfig rbac) {
+        this(new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0, 1L << 26), TelemetryConfig.off(), rbac);
+    }
+
+    TestEngine(EngineConfig config, TelemetryConfig telemetryConfig, RbacConfig rbac) {
         this.config = config;
         var executors = new EngineExecutors(Runnable::run, scheduler);
         badInput = new BadInputLog(executors);
@@ -117,7 +133,9 @@ public final class TestEngine implements AutoCloseable {
                 new RegisterTriggerTypeHandler(triggers), new TriggerRegistrationResultHandler(triggers),
                 new UnregisterFunctionHandler(functions), new UnregisterTriggerHandler(triggers),
                 new UnregisterTriggerTypeHandler(triggers));
-        dispatcher = new Dispatcher(handlers, invoker, telemetry, badInput);
+        gate = new AccessGate(rbac, invoker, functions, triggerRegistry, badInput,
+                new EngineTelemetry(telemetryConfig, null, workers, relay, telemetry));
+        dispatcher = new Dispatcher(handlers, invoker, telemetry, badInput, gate);
     }
 
     /** Opens a connection as the endpoint does. */

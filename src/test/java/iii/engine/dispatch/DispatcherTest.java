@@ -82,7 +82,7 @@ class DispatcherTest {
                 throw new IllegalStateException("a bug");
             }
         });
-        var dispatcher = new Dispatcher(handlers, null, null, new BadInputLog(null));
+        var dispatcher = new Dispatcher(handlers, null, null, new BadInputLog(null), null);
         var sent = new CopyOnWriteArrayList<String>();
         var worker = new Worker(new WorkerChannel() {
             @Override

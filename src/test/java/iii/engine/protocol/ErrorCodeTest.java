@@ -14,7 +14,7 @@ class ErrorCodeTest {
     void wireStringsAreIiisExactly() {
         assertEquals(List.of("function_not_found", "invocation_stopped", "timeout", "payload_too_large",
                         "invalid_message", "invocation_failed", "deserialization_error", "trigger_registration_failed",
-                        "internal_error", "NOT_FOUND", "INVALID_ARGUMENTS"),
+                        "internal_error", "NOT_FOUND", "INVALID_ARGUMENTS", "FORBIDDEN"),
                 Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList());
     }
 
