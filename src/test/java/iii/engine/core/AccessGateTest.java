@@ -432,6 +432,34 @@ class AccessGateTest {
         assertNull(engine.triggerRegistry.trigger("boom"));
     }
 
+    @Test
+    void triggerMayNotTargetAFunctionTheSessionCannotCallBeforeItExists() {
+        start();
+        var session = engine.connect(grant("alice", "api::*"));
+
+        session.say(trigger("boom", "cron", "secret::wipe")).say(trigger("later", "cron", "api::later"));
+
+        assertForbidden(session.await("triggerregistrationresult"),
+                "function 'secret::wipe' not allowed as a trigger target");
+        assertNull(engine.triggerRegistry.trigger("boom"));
+        assertEquals("api::later", engine.triggerRegistry.trigger("later").functionId());
+        // the function registered afterwards is not reachable through the trigger
+        engine.connect().register("secret::wipe");
+        assertNull(engine.triggerRegistry.trigger("boom"));
+    }
+
+    @Test
+    void triggerMayTargetAFunctionOfTheSessionsOwnPrefixBeforeItExists() {
+        start();
+        var session = engine.connect(new Grant("user:alice", List.of(), List.of(), null, false, true, "tenant",
+                null, List.of()));
+
+        session.say(trigger("t1", "cron", "later"));
+
+        assertTrue(session.received("triggerregistrationresult").isEmpty());
+        assertEquals("tenant::later", engine.triggerRegistry.trigger("t1").functionId());
+    }
+
     // hooks
 
     @Test
