@@ -254,8 +254,12 @@ public class AccessGate {
             }
             var functionId = grant.registeredId(admitted.functionId());
             var target = functions.get(functionId);
-            if (target != null && (target.owner() == null || !target.owner().identity().equals(from.identity()))
-                    && !grant.mayCall(functionId, target.metadata())) {
+            // a missing target is judged by its id alone, unless it is in the session's own prefix: it may be
+            // registered later by someone else, and the trigger would then call it
+            var own = target != null
+                    ? target.owner() != null && target.owner().identity().equals(from.identity())
+                    : grant.functionPrefix() != null && functionId.startsWith(grant.functionPrefix() + "::");
+            if (!own && !grant.mayCall(functionId, target == null ? null : target.metadata())) {
                 refused(from, registration, functionId, "function '" + functionId + "' not allowed as a trigger target");
                 return null;
             }
