@@ -349,6 +349,21 @@ class AccessGateTest {
     }
 
     @Test
+    void sessionCannotRegisterTheMiddlewareOrAHookWhileNoOneProvidesIt() {
+        start(MIDDLEWARE, null, TRIGGER_HOOK, null, 60_000);
+        var session = engine.connect(grant("alice", "api::*"));
+
+        session.register(MIDDLEWARE).register(TRIGGER_HOOK);
+
+        assertForbidden(session.await("error"), "function '" + MIDDLEWARE + "' is reserved");
+        assertForbidden(session.await("error"), "function '" + TRIGGER_HOOK + "' is reserved");
+        assertNull(engine.functions.get(MIDDLEWARE));
+        assertNull(engine.functions.get(TRIGGER_HOOK));
+        var trusted = engine.connect().register(MIDDLEWARE);
+        assertSame(trusted.worker, engine.functions.get(MIDDLEWARE).owner());
+    }
+
+    @Test
     void sessionCannotTakeOverAnotherWorkersTrigger() {
         start();
         var trusted = engine.connect().register("jobs::run").say(trigger("nightly", "cron", "jobs::run"));
