@@ -180,6 +180,10 @@ public class AccessGate {
                 return null;
             }
             var id = grant.registeredId(admitted.id());
+            if (reserved(id)) {
+                refused(from, registration, id, "function '" + id + "' is reserved for the engine's access settings");
+                return null;
+            }
             var existing = functions.get(id);
             if (existing != null && existing.owner() != null && existing.owner() != from
                     && !existing.owner().identity().equals(from.identity())) {
@@ -254,8 +258,12 @@ public class AccessGate {
             }
             var functionId = grant.registeredId(admitted.functionId());
             var target = functions.get(functionId);
-            if (target != null && (target.owner() == null || !target.owner().identity().equals(from.identity()))
-                    && !grant.mayCall(functionId, target.metadata())) {
+            // a missing target is judged by its id alone, unless it is in the session's own prefix: it may be
+            // registered later by someone else, and the trigger would then call it
+            var own = target != null
+                    ? target.owner() != null && target.owner().identity().equals(from.identity())
+                    : grant.functionPrefix() != null && functionId.startsWith(grant.functionPrefix() + "::");
+            if (!own && !grant.mayCall(functionId, target == null ? null : target.metadata())) {
                 refused(from, registration, functionId, "function '" + functionId + "' not allowed as a trigger target");
                 return null;
             }
@@ -268,6 +276,16 @@ public class AccessGate {
             return new RegisterTrigger(admitted.id(), admitted.triggerType(), functionId, admitted.config(),
                     admitted.metadata());
         });
+    }
+
+    /**
+     * Whether {@code id} is the auth function, the middleware or a hook: a session that registered one while its
+     * trusted worker is away would decide for every session.
+     */
+    private boolean reserved(String id) {
+        return id.equals(config.authFunctionId()) || id.equals(config.middlewareFunctionId())
+                || id.equals(config.onFunctionRegistration()) || id.equals(config.onTriggerRegistration())
+                || id.equals(config.onTriggerTypeRegistration());
     }
 
     /** The hook's answer when it allows (an object), or null when it refuses (an error, no answer, not an object). */

@@ -10,6 +10,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * One entry of {@code iii.rbac.expose-functions}: a glob over function ids ({@code orders::*}, also written as iii's
@@ -39,7 +40,7 @@ sealed interface FunctionFilter {
         if (entry.startsWith("metadata:")) {
             var condition = entry.substring("metadata:".length());
             int equals = condition.indexOf('=');
-            if (equals <= 0) {
+            if (equals < 0 || condition.substring(0, equals).isBlank()) {
                 throw new IllegalArgumentException("expose-functions entry '" + entry + "' is not metadata:KEY=VALUE");
             }
             var value = condition.substring(equals + 1).strip();
@@ -63,10 +64,13 @@ sealed interface FunctionFilter {
         return null;
     }
 
+    /** {@code text} as one JSON value; text that is not exactly one (such as {@code 1.2.3}) as a JSON string. */
     private static JsonValue json(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readValue();
-        } catch (JsonException | IllegalStateException e) {
+        try (var parser = Json.createParser(new StringReader(text))) {
+            parser.next();
+            var value = parser.getValue();
+            return parser.hasNext() ? Json.createValue(text) : value;
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             return Json.createValue(text);
         }
     }

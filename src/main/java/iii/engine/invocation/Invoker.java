@@ -55,7 +55,7 @@ public class Invoker {
     }
 
     /** A call routed to a worker and not yet answered. */
-    private record Pending(UUID id, String functionId, Worker owner, Worker caller, long deadline,
+    private record Pending(UUID id, String functionId, Worker owner, Worker caller, long deadline, long timeoutMillis,
                            String traceparent, String baggage, CompletableFuture<Outcome> future) {
     }
 
@@ -113,8 +113,8 @@ public class Invoker {
     private CompletableFuture<Outcome> route(Worker owner, Call call, long timeoutMillis) {
         var caller = call.awaited() ? call.from() : null;
         var deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        var routed = new Pending(call.invocationId(), call.functionId(), owner, caller, deadline, call.traceparent(),
-                call.baggage(), new CompletableFuture<>());
+        var routed = new Pending(call.invocationId(), call.functionId(), owner, caller, deadline, timeoutMillis,
+                call.traceparent(), call.baggage(), new CompletableFuture<>());
         if (pending.putIfAbsent(routed.id(), routed) != null) {
             return CompletableFuture.completedFuture(Outcome.failed(ErrorCode.INVALID_MESSAGE,
                     "invocation_id " + routed.id() + " is already in use"));
@@ -180,7 +180,7 @@ public class Invoker {
         for (var call : pending.values()) {
             if (now - call.deadline() > 0) {
                 finish(call, Outcome.failed(ErrorCode.TIMEOUT, "Invocation of " + call.functionId()
-                        + " timed out after " + config.invocationTimeoutMillis() + " ms"));
+                        + " timed out after " + call.timeoutMillis() + " ms"));
             }
         }
     }

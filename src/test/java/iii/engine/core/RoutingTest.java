@@ -1,6 +1,8 @@
 package iii.engine.core;
 
 import iii.engine.config.EngineConfig;
+import iii.engine.invocation.Call;
+import iii.engine.protocol.RawJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -171,6 +173,26 @@ class RoutingTest {
             assertEquals("timeout", caller.await("invocationresult").getJsonObject("error").getString("code"));
             assertTrue(callee.worker.invocations().isEmpty());
         }
+    }
+
+    @Test
+    void callWithItsOwnTimeoutExpiresAfterItAndItsErrorSaysSo() {
+        var callee = engine.connect().register("auth::check");
+        var caller = engine.connect();
+        var patient = UUID.randomUUID().toString();
+        caller.say(invoke(patient, "auth::check", "{}"));
+        var hasty = engine.invoker.invoke(new Call(UUID.randomUUID(), "auth::check", RawJson.EMPTY_OBJECT, null, null,
+                null, null, true), 0);
+        callee.await("invokefunction");
+        callee.await("invokefunction");
+
+        engine.invoker.expireOverdue();
+
+        var error = TestEngine.parse(hasty.getNow(null).error().text());
+        assertEquals("timeout", error.getString("code"));
+        assertEquals("Invocation of auth::check timed out after 0 ms", error.getString("message"));
+        assertEquals(1, engine.invoker.pendingCount());
+        assertTrue(caller.received("invocationresult").isEmpty());
     }
 
     @Test

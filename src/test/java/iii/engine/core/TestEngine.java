@@ -1,7 +1,9 @@
 package iii.engine.core;
 
 import iii.engine.access.AccessGate;
+import iii.engine.access.Grant;
 import iii.engine.access.RbacConfig;
+import iii.engine.access.RbacSession;
 import iii.engine.telemetry.EngineTelemetry;
 
 import iii.engine.badinput.BadInputLog;
@@ -140,7 +142,15 @@ public final class TestEngine implements AutoCloseable {
 
     /** Opens a connection as the endpoint does. */
     TestWorker connect() {
-        var worker = new TestWorker(this);
+        return open(new TestWorker(this, null));
+    }
+
+    /** Opens a connection of the RBAC-gated listener whose session follows {@code grant}. */
+    TestWorker connect(Grant grant) {
+        return open(new TestWorker(this, new RbacSession(grant)));
+    }
+
+    private TestWorker open(TestWorker worker) {
         workers.add(worker.worker);
         worker.worker.send(Codec.encode(new Message.WorkerRegistered(worker.worker.id(),
                 worker.worker.reattachToken())));
@@ -168,9 +178,9 @@ public final class TestEngine implements AutoCloseable {
         volatile boolean closed;
         final AtomicInteger pings = new AtomicInteger();
 
-        TestWorker(TestEngine engine) {
+        TestWorker(TestEngine engine, RbacSession session) {
             this.engine = engine;
-            this.worker = new Worker(this, "127.0.0.1");
+            this.worker = new Worker(this, "127.0.0.1", session);
         }
 
         @Override
