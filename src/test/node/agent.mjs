@@ -2,7 +2,14 @@
 // One generic iii worker for the end-to-end tests, written against the PUBLIC API of a real `iii-sdk` release.
 //
 //   node agent.mjs --sdk 0.22.1 --url ws://127.0.0.1:PORT/ [--name NAME] [--no-telemetry]
-//                  [--metrics-interval-ms N] [--timeout-ms N] [--ready-timeout-ms N]
+//                  [--metrics-interval-ms N] [--timeout-ms N] [--ready-timeout-ms N] [--header NAME=VALUE]...
+//                  [--ready-function ID]
+//
+// --ready-function: readiness is the first answer of ID (any answer, errors included) instead of finding ourselves
+// in engine::workers::list, for sessions that may not call the listing; the ready event then has no worker_id.
+//
+// --header adds an HTTP header to the upgrade request (0.11.6+ `headers` option; 0.2.1/0.3.0 have none, and
+// authenticate with a query parameter in --url instead).
 //
 // The SDK version is loaded through its npm alias (`iii-sdk-<version>`, see package.json) and used the way a user of
 // that version would use it: `init()` (0.2.1/0.3.0) or `registerWorker()` (0.11.6+), `registerFunction`,
@@ -82,6 +89,11 @@ function parseArgs(argv) {
     else if (a === '--timeout-ms') args.timeoutMs = Number(next());
     else if (a === '--ready-timeout-ms') args.readyTimeoutMs = Number(next());
     else if (a === '--description') args.description = next();
+    else if (a === '--ready-function') args.readyFunction = next();
+    else if (a === '--header') {
+      const [name, ...value] = next().split('=');
+      args.headers = { ...(args.headers ?? {}), [name]: value.join('=') };
+    }
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.sdk || !args.url) throw new Error('usage: agent.mjs --sdk VERSION --url ws://HOST:PORT/ [--name NAME]');
@@ -111,6 +123,13 @@ const sdkModule = await import(`iii-sdk-${args.sdk}`);
 const options = { workerName };
 if (args.timeoutMs) options.invocationTimeoutMs = args.timeoutMs;
 if (args.description && args.sdk === '0.22.1') options.workerDescription = args.description;
+if (args.headers) {
+  if (legacy) {
+    emit({ event: 'fatal', message: `sdk ${args.sdk} cannot send upgrade headers` });
+    process.exit(2);
+  }
+  options.headers = args.headers;
+}
 if (args.telemetry) {
   if (args.metricsIntervalMs) options.otel = { metricsExportIntervalMs: args.metricsIntervalMs };
 } else {
@@ -487,6 +506,26 @@ async function run(cmd) {
 
 async function becomeReady() {
   const deadline = Date.now() + (args.readyTimeoutMs ?? 60000);
+  if (args.readyFunction) {
+    let lastError;
+    while (Date.now() < deadline && !shuttingDown) {
+      try {
+        await callFunction(args.readyFunction, { message: `${workerName} is ready` }, 2000);
+        emit({ event: 'ready', sdk: args.sdk, name: workerName, worker_id: null });
+        return;
+      } catch (err) {
+        lastError = describeError(err);
+        // an answer, even an error, means the engine handles our calls; a timeout or no connection does not
+        if (lastError.code !== undefined && lastError.code !== 'TIMEOUT' && lastError.code !== 'timeout') {
+          emit({ event: 'ready', sdk: args.sdk, name: workerName, worker_id: null, ready_error: lastError });
+          return;
+        }
+      }
+      await sleep(200);
+    }
+    if (!shuttingDown) emit({ event: 'not_ready', sdk: args.sdk, name: workerName, error: lastError ?? null });
+    return;
+  }
   let firstAnswerAt = 0;
   let lastError;
   while (Date.now() < deadline && !shuttingDown) {

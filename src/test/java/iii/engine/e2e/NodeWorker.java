@@ -63,6 +63,8 @@ final class NodeWorker implements AutoCloseable {
         Integer metricsIntervalMs;
         Integer invocationTimeoutMs;
         Map<String, String> env = Map.of();
+        Map<String, String> headers = Map.of();
+        String readyFunction;
 
         Options name(String n) {
             this.name = n;
@@ -86,6 +88,21 @@ final class NodeWorker implements AutoCloseable {
 
         Options env(Map<String, String> e) {
             this.env = e;
+            return this;
+        }
+
+        /**
+         * Ready once {@code functionId} answers, instead of once the worker finds itself in the engine's worker
+         * listing (which a session of the RBAC-gated listener may not call); its worker id is then unknown.
+         */
+        Options readyFunction(String functionId) {
+            this.readyFunction = functionId;
+            return this;
+        }
+
+        /** HTTP headers of the upgrade request (SDK 0.11.6 and later). */
+        Options headers(Map<String, String> h) {
+            this.headers = h;
             return this;
         }
     }
@@ -123,6 +140,10 @@ final class NodeWorker implements AutoCloseable {
         }
         if (o.invocationTimeoutMs != null) {
             cmd.addAll(List.of("--timeout-ms", o.invocationTimeoutMs.toString()));
+        }
+        o.headers.forEach((header, value) -> cmd.addAll(List.of("--header", header + "=" + value)));
+        if (o.readyFunction != null) {
+            cmd.addAll(List.of("--ready-function", o.readyFunction));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("III_") || k.startsWith("OTEL_"));
