@@ -20,6 +20,7 @@ import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
 import iii.engine.telemetry.EngineTelemetry;
+import iii.engine.trigger.DiscoveryEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -44,6 +45,10 @@ import java.util.logging.Logger;
 public class AccessGate {
 
     private static final Logger LOG = Logger.getLogger(AccessGate.class.getName());
+
+    /** Trigger types every session may bind, whatever its grant says: the SDKs' discovery helpers use them. */
+    private static final java.util.Set<String> DISCOVERY_TYPES = java.util.Set.of(DiscoveryEvents.FUNCTIONS_AVAILABLE,
+            DiscoveryEvents.WORKERS_AVAILABLE, DiscoveryEvents.WORKERS_AVAILABLE_DISCOVERY);
 
     private RbacConfig config;
     private Invoker invoker;
@@ -103,7 +108,9 @@ public class AccessGate {
             return registerFunction(from, grant, registration);
         }
         if (message instanceof UnregisterFunction unregistration) {
-            return done(new UnregisterFunction(grant.registeredId(unregistration.id())));
+            var registered = from.session().registeredId(unregistration.id());
+            from.session().unregistered(unregistration.id());
+            return done(new UnregisterFunction(registered));
         }
         if (message instanceof RegisterTriggerType registration) {
             return registerTriggerType(from, grant, registration);
@@ -133,8 +140,11 @@ public class AccessGate {
         input.append("{\"function_id\":");
         Codec.quote(input, call.functionId());
         input.append(",\"payload\":").append(call.data().text());
-        if (call.action() != null) {
-            input.append(",\"action\":{\"type\":");
+        input.append(",\"action\":");
+        if (call.action() == null) {
+            input.append("null");
+        } else {
+            input.append("{\"type\":");
             Codec.quote(input, call.action());
             input.append('}');
         }
@@ -190,6 +200,10 @@ public class AccessGate {
                 refused(from, registration, id, "function '" + id + "' is owned by another worker");
                 return null;
             }
+            if (!id.equals(registration.id())) {
+                // calls reach the worker under the id it registered
+                from.session().registeredAs(registration.id(), id);
+            }
             return new RegisterFunction(id, admitted.description(), admitted.requestFormat(),
                     admitted.responseFormat(), admitted.metadata(), admitted.invocation());
         });
@@ -229,7 +243,8 @@ public class AccessGate {
     }
 
     private CompletionStage<Message> registerTrigger(Worker from, Grant grant, RegisterTrigger registration) {
-        if (!grant.mayUseTriggerType(registration.triggerType())) {
+        if (!grant.mayUseTriggerType(registration.triggerType())
+                && !DISCOVERY_TYPES.contains(registration.triggerType())) {
             return refused(from, registration, registration.triggerType(),
                     "trigger type '" + registration.triggerType() + "' not allowed for this session");
         }
@@ -256,7 +271,7 @@ public class AccessGate {
                 refused(from, registration, registration.id(), "trigger registration denied by hook");
                 return null;
             }
-            var functionId = grant.registeredId(admitted.functionId());
+            var functionId = from.session().registeredId(admitted.functionId());
             var target = functions.get(functionId);
             // a missing target is judged by its id alone, unless it is in the session's own prefix: it may be
             // registered later by someone else, and the trigger would then call it

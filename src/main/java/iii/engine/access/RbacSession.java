@@ -1,6 +1,8 @@
 package iii.engine.access;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -16,6 +18,9 @@ public final class RbacSession {
     static final int MAX_WAITING = 1024;
 
     private final Grant grant;
+    /** Ids a hook renamed: registered id → the id the worker registered, and back. */
+    private final Map<String, String> localIds = new ConcurrentHashMap<>();
+    private final Map<String, String> registeredIds = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
@@ -25,6 +30,35 @@ public final class RbacSession {
 
     public Grant grant() {
         return grant;
+    }
+
+    /** The id the worker knows for a function registered under {@code registeredId}. */
+    public String localId(String registeredId) {
+        var renamed = localIds.get(registeredId);
+        return renamed != null ? renamed : grant.localId(registeredId);
+    }
+
+    /** The id under which the worker's own id {@code localId} is registered. */
+    String registeredId(String localId) {
+        var renamed = registeredIds.get(localId);
+        return renamed != null ? renamed : grant.registeredId(localId);
+    }
+
+    /** Records that the worker's {@code localId} is registered as {@code registeredId} (a prefix or a hook). */
+    void registeredAs(String localId, String registeredId) {
+        var previous = registeredIds.put(localId, registeredId);
+        if (previous != null) {
+            localIds.remove(previous);
+        }
+        localIds.put(registeredId, localId);
+    }
+
+    /** Forgets a renaming when the worker unregisters {@code localId}. */
+    void unregistered(String localId) {
+        var registered = registeredIds.remove(localId);
+        if (registered != null) {
+            localIds.remove(registered);
+        }
     }
 
     /**

@@ -26,17 +26,31 @@ public enum BadInput {
     TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING),
     /** An HTTP request whose URI has a broken %-escape, which the container fails on before the engine sees it. */
     MALFORMED_URI("malformed_uri", Level.WARNING),
-    /** An upgrade on the RBAC-gated listener that was refused (origin, token, auth function). */
-    UPGRADE_REFUSED("upgrade_refused", Level.WARNING),
-    /** A call or registration of an RBAC session that its grant does not allow. */
-    ACCESS_DENIED("access_denied", Level.WARNING);
+    /** An upgrade on the RBAC-gated listener that was refused (origin, token, auth function): each its own line. */
+    UPGRADE_REFUSED("upgrade_refused", Level.WARNING, 20),
+    /** A call or registration of an RBAC session that its grant does not allow: each its own line. */
+    ACCESS_DENIED("access_denied", Level.WARNING, 20);
 
     private final String label;
     private final Level level;
+    private final int linesPerMinute;
 
     BadInput(String label, Level level) {
+        this(label, level, 0);
+    }
+
+    BadInput(String label, Level level, int linesPerMinute) {
         this.label = label;
         this.level = level;
+        this.linesPerMinute = linesPerMinute;
+    }
+
+    /**
+     * 0: the first occurrence on each connection is logged, the rest counted. More: every occurrence is logged, up to
+     * this many lines a minute engine-wide (what an operator audits, such as refused access), the rest counted.
+     */
+    public int linesPerMinute() {
+        return linesPerMinute;
     }
 
     /** The name the log uses for this kind. */

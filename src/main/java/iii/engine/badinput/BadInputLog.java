@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -24,6 +25,9 @@ import java.util.logging.Logger;
  * <p>Why: a worker that sends a broken frame usually sends the same broken frame again and again, and one log line
  * per frame let 100,000 bad frames over 200 connections write 54 MB of log. The first line tells an operator what is
  * wrong and who does it; the summary says that it goes on and how much.
+ *
+ * <p>Kinds an operator audits one by one (refused access) are logged each, up to {@link BadInput#linesPerMinute()}
+ * lines a minute engine-wide, and counted past that.
  *
  * <p>Memory stays bounded whatever the input: what a connection has had logged is a {@link BadInputMarks} the
  * connection holds (and drops when it goes), and the counters are one per kind, not per connection.
@@ -39,6 +43,8 @@ public class BadInputLog {
     /** For input that arrives without a connection of its own (e.g. a call the engine itself started). */
     private final BadInputMarks connectionless = new BadInputMarks();
     private final Map<BadInput, LongAdder> unlogged = new EnumMap<>(BadInput.class);
+    /** Lines logged this minute, for the kinds logged one by one ({@link BadInput#linesPerMinute()}). */
+    private final Map<BadInput, AtomicInteger> logged = new EnumMap<>(BadInput.class);
     private EngineExecutors executors;
     private ScheduledFuture<?> summaries;
 
@@ -50,6 +56,7 @@ public class BadInputLog {
         this.executors = executors;
         for (var kind : BadInput.values()) {
             unlogged.put(kind, new LongAdder());
+            logged.put(kind, new AtomicInteger());
         }
     }
 
@@ -75,11 +82,15 @@ public class BadInputLog {
     /** As {@link #report(Logger, BadInputMarks, BadInput, Supplier)}, with the exception that says what failed. */
     public void report(Logger log, BadInputMarks connection, BadInput kind, Supplier<String> message,
                        Throwable thrown) {
-        if ((connection == null ? connectionless : connection).mark(kind)) {
+        boolean first = kind.linesPerMinute() > 0
+                ? logged.get(kind).getAndIncrement() < kind.linesPerMinute()
+                : (connection == null ? connectionless : connection).mark(kind);
+        if (first) {
             if (log.isLoggable(kind.level())) {
                 // the source is the code that found it, not this class
                 log.logp(kind.level(), log.getName(), null, message.get() + " [" + kind.label()
-                        + ": the first from this connection; further ones are only counted]", thrown);
+                        + (kind.linesPerMinute() > 0 ? "]" : ": the first from this connection; further ones are only counted]"),
+                        thrown);
             }
         } else {
             unlogged.get(kind).increment();
@@ -92,6 +103,7 @@ public class BadInputLog {
      */
     public void summarize() {
         var counts = new StringJoiner(", ");
+        logged.values().forEach(lines -> lines.set(0));
         for (var entry : unlogged.entrySet()) {
             long count = entry.getValue().sumThenReset();
             if (count > 0) {

@@ -122,6 +122,17 @@ public class BuiltinFunctions {
         return functionList(function -> visible(caller, function) && (includeInternal || !isInternal(function)));
     }
 
+    /** The function ids of listing rows {@code caller} may see. */
+    private Predicate<String> shownTo(Worker caller) {
+        if (caller == null || caller.session() == null) {
+            return id -> true;
+        }
+        return id -> {
+            var function = functions.get(id);
+            return function != null && visible(caller, function);
+        };
+    }
+
     /** A session of the RBAC-gated listener sees only the functions it may call. */
     private static boolean visible(Worker caller, FunctionEntry function) {
         return caller == null || caller.session() == null
@@ -150,7 +161,7 @@ public class BuiltinFunctions {
                 .filter(worker -> search == null || lower(worker.displayName()).contains(search)
                         || worker.id().toString().contains(search))
                 .sorted(Rows.BY_NAME)
-                .forEach(worker -> rows.add(Rows.worker(worker)));
+                .forEach(worker -> rows.add(Rows.worker(worker, shownTo(caller))));
         return RawJson.of(JSON.createObjectBuilder()
                 .add("workers", rows)
                 .add("timestamp", System.currentTimeMillis())
@@ -170,7 +181,7 @@ public class BuiltinFunctions {
                 .min(Comparator.comparing(Worker::connectedAt))
                 .orElseThrow(() -> notConnected(workerId != null ? workerId : name));
         var functionRows = JSON.createArrayBuilder();
-        functions.all().stream().filter(function -> function.owner() == worker)
+        functions.all().stream().filter(function -> function.owner() == worker && visible(caller, function))
                 .sorted(Comparator.comparing(FunctionEntry::id)).forEach(function -> functionRows.add(Rows.function(function)));
         var typeRows = JSON.createArrayBuilder();
         triggers.types().stream().filter(type -> type.provider() == worker)
@@ -179,7 +190,7 @@ public class BuiltinFunctions {
         triggers.live().stream().filter(trigger -> trigger.owner() == worker)
                 .sorted(Comparator.comparing(Trigger::id)).forEach(trigger -> triggerRows.add(Rows.trigger(trigger)));
         return RawJson.of(JSON.createObjectBuilder()
-                .add("worker", Rows.worker(worker))
+                .add("worker", Rows.worker(worker, shownTo(caller)))
                 .add("functions", functionRows)
                 .add("trigger_types", typeRows)
                 .add("registered_triggers", triggerRows)
@@ -201,7 +212,7 @@ public class BuiltinFunctions {
         if (worker == null) {
             throw notConnected(workerId);
         }
-        return RawJson.of(Rows.worker(worker));
+        return RawJson.of(Rows.worker(worker, shownTo(caller)));
     }
 
     /** Trigger instances to callers on SDKs older than 0.13 (as iii 0.11 answered), trigger types to the others. */

@@ -37,9 +37,15 @@ public final class Rows {
     }
 
     public static JsonObject worker(Worker worker) {
+        return worker(worker, id -> true);
+    }
+
+    /** A worker's row listing only the function ids {@code shown} keeps (what an RBAC session may see). */
+    public static JsonObject worker(Worker worker, java.util.function.Predicate<String> shown) {
         var metadata = worker.metadata();
         var functions = JSON.createArrayBuilder();
-        worker.functionIds().stream().sorted().forEach(functions::add);
+        var ids = worker.functionIds().stream().filter(shown).sorted().toList();
+        ids.forEach(functions::add);
         return JSON.createObjectBuilder()
                 .add("id", worker.id().toString())
                 .add("name", string(metadata.name()))
@@ -54,7 +60,7 @@ public final class Rows {
                 .add("status", "connected")
                 .add("internal", false)
                 .add("connected_at_ms", worker.connectedAt().toEpochMilli())
-                .add("function_count", worker.functionIds().size())
+                .add("function_count", ids.size())
                 .add("functions", functions)
                 .add("active_invocations", worker.invocations().size())
                 .add("latest_metrics", json(worker.latestMetrics()))

@@ -60,7 +60,7 @@ public final class Worker {
 
     /** The id this worker knows for a function registered under {@code registeredId}. */
     public String localId(String registeredId) {
-        return session == null ? registeredId : session.grant().localId(registeredId);
+        return session == null ? registeredId : session.localId(registeredId);
     }
 
     public UUID id() {

@@ -103,7 +103,8 @@ public class DiscoveryEvents {
     }
 
     /**
-     * Sends the whole, unfiltered function list if the set of ids differs from the one sent last. With no subscriber
+     * Sends the whole function list if the set of ids differs from the one sent last (to a subscriber of the
+     * RBAC-gated listener, the part it may call). With no subscriber
      * nothing is built; the first subscriber's own registration is a change, so it gets the list then.
      */
     void fireFunctionsAvailable() {
@@ -118,12 +119,31 @@ public class DiscoveryEvents {
             return;
         }
         lastFunctionIds = ids;
+        RawJson everything = null;
+        for (var trigger : subscribers(FUNCTIONS_AVAILABLE)) {
+            // a subscriber of the RBAC-gated listener learns of the functions it may call, and no others
+            var session = trigger.owner() == null ? null : trigger.owner().session();
+            RawJson payload;
+            if (session == null) {
+                if (everything == null) {
+                    everything = functionsEvent(all);
+                }
+                payload = everything;
+            } else {
+                payload = functionsEvent(all.stream()
+                        .filter(function -> session.grant().mayCall(function.id(), function.metadata())).toList());
+            }
+            invoker.fire(trigger.functionId(), payload, FUNCTIONS_AVAILABLE + " event");
+        }
+    }
+
+    private static RawJson functionsEvent(List<FunctionEntry> functions) {
         var rows = JSON.createArrayBuilder();
-        all.forEach(function -> rows.add(Rows.function(function)));
-        fire(FUNCTIONS_AVAILABLE, RawJson.of(JSON.createObjectBuilder()
+        functions.forEach(function -> rows.add(Rows.function(function)));
+        return RawJson.of(JSON.createObjectBuilder()
                 .add("event", "functions_changed")
                 .add("functions", rows)
-                .build()));
+                .build());
     }
 
     private void fireWorkerEvent(String event, Worker worker) {

@@ -8,11 +8,7 @@ import iii.engine.bench.Server;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +49,7 @@ class RbacIT extends E2eSupport {
         env.put("III_RBAC_PORT", Integer.toString(rbacPort));
         env.put("III_RBAC_AUTH_FUNCTION_ID", "rbac::auth");
         env.put("III_RBAC_AUTH_TIMEOUT_MS", "1500");
-        env.put("III_RBAC_EXPOSE_FUNCTIONS", "rbac::public::*, metadata:public=true");
+        env.put("III_RBAC_EXPOSE_FUNCTIONS", "rbac::public::*, engine::functions::list, metadata:public=true");
         env.put("III_RBAC_MIDDLEWARE_FUNCTION_ID", "rbac::middleware");
         env.put("III_RBAC_ON_FUNCTION_REGISTRATION_FUNCTION_ID", "rbac::on-function");
         env.put("III_RBAC_ON_TRIGGER_REGISTRATION_FUNCTION_ID", "rbac::on-trigger");
@@ -118,7 +114,7 @@ class RbacIT extends E2eSupport {
     private static JsonObject authenticate(JsonObject invocation) {
         JsonObject input = invocation.getJsonObject("data");
         AUTH_CALLS.add(input);
-        String token = JsonKit.str(input, "headers/x-test-token");
+        String token = JsonKit.str(input, "headers.x-test-token");
         if (token == null && input.getJsonObject("query_params").containsKey("token")) {
             token = input.getJsonObject("query_params").getJsonArray("token").getString(0);
         }
@@ -152,7 +148,7 @@ class RbacIT extends E2eSupport {
         MIDDLEWARE_CALLS.add(input);
         JsonValue payload = input.get("payload");
         JsonObject enriched = JsonKit.with(payload instanceof JsonObject o ? o : JsonKit.obj(),
-                "_via_middleware", true, "_user", JsonKit.str(input, "context/user_id"));
+                "_via_middleware", true, "_user", JsonKit.str(input, "context.user_id"));
         JsonObject answer = authority.call(JsonKit.str(input, "function_id"), enriched);
         return answer.containsKey("error") && answer.get("error") != JsonValue.NULL
                 ? JsonKit.obj("error", answer.get("error"))
@@ -209,7 +205,7 @@ class RbacIT extends E2eSupport {
             assertEquals(sdk.version(), JsonKit.str(result(reply), "from"), sdk::version);
             assertEquals("alice", JsonKit.str(result(reply), "_user"), "the middleware saw the session's context");
         }
-        JsonObject headerInput = AUTH_CALLS.stream().filter(a -> "alice".equals(JsonKit.str(a, "headers/x-test-token")))
+        JsonObject headerInput = AUTH_CALLS.stream().filter(a -> "alice".equals(JsonKit.str(a, "headers.x-test-token")))
                 .findFirst().orElseThrow();
         assertEquals("127.0.0.1", JsonKit.str(headerInput, "ip_address"));
         assertTrue(headerInput.getJsonObject("headers").containsKey("sec-websocket-key"), "header names lower-case");
@@ -269,7 +265,7 @@ class RbacIT extends E2eSupport {
         assertCallOk(session.call(byMetadata, JsonKit.obj("n", 2)));
         assertCallOk(session.call("rbac::secret", JsonKit.obj("n", 3)));
         JsonObject denied = assertCallError(session.call(hidden, JsonKit.obj()), "FORBIDDEN");
-        assertTrue(JsonKit.str(denied, "error/message").contains(hidden), denied::toString);
+        assertTrue(JsonKit.str(denied, "message").contains(hidden), denied::toString);
         assertCallError(session.call(fid("does-not-exist"), JsonKit.obj()), "FORBIDDEN");
         assertEquals(0, owner.events(NodeWorker.invoked(hidden)).size(), "a denied call never reaches its function");
     }
@@ -305,9 +301,9 @@ class RbacIT extends E2eSupport {
 
         JsonObject input = MIDDLEWARE_CALLS.get(MIDDLEWARE_CALLS.size() - 1);
         assertEquals(exposed, JsonKit.str(input, "function_id"));
-        assertEquals("x", JsonKit.str(input, "payload/q"));
-        assertEquals("alice", JsonKit.str(input, "context/user_id"));
-        assertTrue(JsonKit.isTrue(result(reply), "seen/_via_middleware"), reply::toString);
+        assertEquals("x", JsonKit.str(input, "payload.q"));
+        assertEquals("alice", JsonKit.str(input, "context.user_id"));
+        assertTrue(JsonKit.isTrue(result(reply), "seen._via_middleware"), reply::toString);
     }
 
     @Test
@@ -451,7 +447,7 @@ class RbacIT extends E2eSupport {
         assertEquals(1L, JsonKit.num(answer, "n"), "the renamed function reaches the worker under its own id");
         JsonObject functionHook = HOOK_CALLS.stream().filter(h -> ("rename::" + suffix)
                 .equals(JsonKit.str(h, "function_id"))).findFirst().orElseThrow();
-        assertEquals("alice", JsonKit.str(functionHook, "context/user_id"));
+        assertEquals("alice", JsonKit.str(functionHook, "context.user_id"));
         Await.untilTrue("the trigger type hook was asked", MEDIUM, () -> HOOK_CALLS.stream()
                 .anyMatch(h -> ("denied::type-" + suffix).equals(JsonKit.str(h, "trigger_type_id"))));
         assertFalse(observer().callOk("engine::trigger-types::list", JsonKit.obj()).toString()
@@ -491,35 +487,10 @@ class RbacIT extends E2eSupport {
 
     private List<JsonObject> registeredTriggers() {
         return JsonKit.objects(observer().callOk("engine::registered-triggers::list",
-                JsonKit.obj("include_internal", true)), "triggers");
+                JsonKit.obj("include_internal", true)), "registered_triggers");
     }
 
-    /**
-     * Sends a WebSocket upgrade request to the gated listener and returns the status of the answer (101 when it
-     * upgraded, then the socket is closed).
-     */
     private static int upgradeStatus(Map<String, String> headers, String query) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", rbacPort)) {
-            socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET /" + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(rbacPort).append("\r\n")
-                    .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
-            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            request.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder status = new StringBuilder();
-            for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-                status.append((char) c);
-            }
-            String[] parts = status.toString().split(" ");
-            if (parts.length < 2) {
-                throw new IOException("no HTTP status line: '" + status + "'");
-            }
-            return Integer.parseInt(parts[1]);
-        }
+        return UpgradeProbe.status(rbacPort, headers, query);
     }
 }

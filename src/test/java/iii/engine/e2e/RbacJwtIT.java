@@ -1,0 +1,166 @@
+package iii.engine.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import iii.engine.bench.Server;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The RBAC-gated listener with MicroProfile JWT settings and no auth function: a key pair made here, the public key
+ * given to the engine as {@code mp.jwt.verify.publickey}, tokens signed here. A token's {@code groups} grant the
+ * globs of {@code iii.rbac.group.<group>.allowed-functions}; its subject is the session's identity.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RbacJwtIT extends E2eSupport {
+
+    private static final String ISSUER = "https://issuer.test";
+
+    private static Server engine;
+    private static int rbacPort;
+    private static KeyPair keys;
+    private static JavaWorker owner;
+
+    @BeforeAll
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    static void startEngine() throws Exception {
+        keys = rsa();
+        rbacPort = Server.freePort();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("III_RBAC_PORT", Integer.toString(rbacPort));
+        env.put("III_RBAC_EXPOSE_FUNCTIONS", "jwt-public::*");
+        env.put("III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", "ops::*");
+        env.put("MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        Path root = NodeWorker.projectDir();
+        engine = Server.start("rbac-jwt-engine", root, Path.of(System.getProperty("java.home")),
+                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), Server.freePort(),
+                true, List.of("-Xmx1g"), env, EngineProcess.scratchDirectory("rbac-jwt-engine"));
+        engine.awaitReady(200);
+        owner = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + engine.port + "/"), "jwt-owner");
+        owner.registerFunction("ops::restart", JavaWorker.echo());
+        owner.registerFunction("admin::wipe", JavaWorker.echo());
+        owner.registerFunction("jwt-public::echo", JavaWorker.echo());
+        Await.untilTrue("the owner's functions are listed", Duration.ofSeconds(20),
+                () -> owner.functionListed("jwt-public::echo"));
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        if (owner != null) {
+            owner.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Override
+    protected URI ws() {
+        return URI.create("ws://127.0.0.1:" + engine.port + "/");
+    }
+
+    private static KeyPair rsa() throws NoSuchAlgorithmException {
+        var generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static String token(String subject, List<String> groups, String issuer, Instant expires, KeyPair signer)
+            throws JOSEException {
+        var claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer).claim("groups", groups)
+                .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expires)).build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+        jwt.sign(new RSASSASigner((RSAPrivateKey) signer.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static String token(String subject, List<String> groups) throws JOSEException {
+        return token(subject, groups, ISSUER, Instant.now().plusSeconds(600), keys);
+    }
+
+    private NodeWorker session(Sdk sdk, String token) {
+        var options = NodeWorker.options().telemetry(false).readyFunction("engine::log::info");
+        if (sdk == Sdk.V0_2_1) {
+            return node(sdk, URI.create("ws://127.0.0.1:" + rbacPort + "/?access_token=" + token), options);
+        }
+        return node(sdk, URI.create("ws://127.0.0.1:" + rbacPort + "/"),
+                options.headers(Map.of("Authorization", "Bearer " + token)));
+    }
+
+    @Test
+    void a_valid_token_by_header_or_query_admits_and_its_groups_grant_their_functions() throws Exception {
+        String opsToken = token("alice", List.of("ops"));
+        for (Sdk sdk : List.of(Sdk.V0_22_1, Sdk.V0_2_1)) {
+            NodeWorker session = session(sdk, opsToken);
+
+            assertCallOk(session.call("ops::restart", JsonKit.obj("n", 1)));
+            assertCallOk(session.call("jwt-public::echo", JsonKit.obj("n", 2)));
+            assertCallError(session.call("admin::wipe", JsonKit.obj()), "FORBIDDEN");
+        }
+        NodeWorker noGroups = session(Sdk.V0_22_1, token("carol", List.of()));
+        assertCallError(noGroups.call("ops::restart", JsonKit.obj()), "FORBIDDEN");
+        assertCallOk(noGroups.call("jwt-public::echo", JsonKit.obj()));
+    }
+
+    @Test
+    void expired_wrongly_issued_foreign_or_missing_tokens_are_refused_with_401() throws Exception {
+        Instant future = Instant.now().plusSeconds(600);
+
+        assertEquals(401, status(token("alice", List.of("ops"), ISSUER, Instant.now().minusSeconds(600), keys)),
+                "expired");
+        assertEquals(401, status(token("alice", List.of("ops"), "https://other.test", future, keys)), "issuer");
+        assertEquals(401, status(token("alice", List.of("ops"), ISSUER, future, rsa())), "signed by another key");
+        assertEquals(401, status("not.a.token"), "garbage");
+        assertEquals(401, UpgradeProbe.status(rbacPort, Map.of(), null), "no token");
+        assertEquals(401, UpgradeProbe.status(rbacPort, Map.of(), "access_token="), "an empty token");
+        assertEquals(101, status(token("alice", List.of("ops"))), "a good token");
+    }
+
+    @Test
+    void the_tokens_subject_owns_what_its_sessions_register() throws Exception {
+        String id = "jwt-owned::" + shortId();
+        NodeWorker alice = session(Sdk.V0_22_1, token("alice", List.of()));
+        alice.registerFunction(id, "constant", "result", JsonKit.obj("by", "alice"));
+        awaitFunctionListed(id);
+
+        NodeWorker bob = session(Sdk.V0_22_1, token("bob", List.of()));
+        bob.registerFunction(id, "constant", "result", JsonKit.obj("by", "bob"));
+        NodeWorker aliceAgain = session(Sdk.V0_22_1, token("alice", List.of()));
+        aliceAgain.registerFunction(id, "constant", "result", JsonKit.obj("by", "alice again"));
+
+        Await.untilTrue("alice's second connection serves " + id, MEDIUM,
+                () -> "alice again".equals(JsonKit.str(observer().callOk(id, JsonKit.obj()), "by")));
+        assertFalse(bob.events(NodeWorker.invoked(id)).size() > 0, "bob never got " + id);
+    }
+
+    private static int status(String token) throws IOException {
+        return UpgradeProbe.status(rbacPort, Map.of("Authorization", "Bearer " + token), null);
+    }
+}
