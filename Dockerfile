@@ -7,6 +7,16 @@
 # The worker port is 49134 inside the container (publish it on another host port with -p); III_HTTP_PORT moves
 # the HTTP-trigger listener. The RBAC-gated listener needs both -e III_RBAC_PORT=49135 -e III_RBAC_ENABLED=true
 # (and -p 49135:49135). Other III_* variables are the engine's MicroProfile Config properties.
+#
+# TLS on every listener (wss://, https://, no plaintext): mount a keystore and name it, its password and its key;
+# unlike bin/run, the image checks none of them before Payara starts (a mistake shows in the log at the first
+# connection) and does not find the key's alias by itself:
+#
+#   docker run --rm -p 49134:49134 -p 3111:3111 -v "$PWD/engine.p12:/opt/payara/tls/engine.p12:ro" \
+#       -e III_TLS_ENABLED=true -e III_TLS_KEYSTORE=/opt/payara/tls/engine.p12 \
+#       -e III_TLS_KEYSTORE_PASSWORD=changeit -e III_TLS_KEY_ALIAS=engine iii-engine
+#
+# (the keystore PKCS12 or JKS, the file readable by the image's user "payara"; III_TLS_KEYSTORE_TYPE is not needed)
 FROM payara/micro:6.2025.10-jdk17
 
 # read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh (the heap as bin/run's
@@ -15,6 +25,7 @@ ENV III_BIND_ADDRESS=0.0.0.0 \
     III_HTTP_PORT=3111 \
     III_RBAC_PORT=0 \
     III_RBAC_ENABLED=false \
+    III_TLS_ENABLED=false \
     JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/

@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +59,10 @@ public final class Server implements AutoCloseable {
     /**
      * As {@link #start(String, Path, Path, Path, Path, int, int, boolean, List, Path)}, with {@code environment}
      * added to the server's environment (engine settings such as {@code III_RBAC_PORT}; an {@code III_RBAC_PORT}
-     * other than 0 also enables the RBAC-gated listener, as {@code bin/run} does).
+     * other than 0 also enables the RBAC-gated listener, as {@code bin/run} does). An {@code III_TLS_KEYSTORE} puts
+     * every listener on TLS, as {@code bin/run} does: {@code III_TLS_KEYSTORE_PASSWORD} opens it and, without an
+     * {@code III_TLS_KEY_ALIAS}, its only key is used. {@code III_TLS_*} variables of this JVM's own environment
+     * are not passed on.
      */
     public static Server start(String name, Path root, Path javaHome, Path microJar, Path war, int port, int httpPort,
                                boolean postBoot, List<String> jvmOptions, Map<String, String> environment,
@@ -87,9 +92,40 @@ public final class Server implements AutoCloseable {
         env.put("III_PORT", Integer.toString(port));
         env.put("III_HTTP_PORT", Integer.toString(httpPort));
         env.put("III_RBAC_PORT", "0");
+        env.keySet().removeIf(k -> k.startsWith("III_TLS_"));
         env.putAll(environment);
         env.put("III_RBAC_ENABLED", Boolean.toString(!"0".equals(env.get("III_RBAC_PORT"))));
+        var keystore = env.getOrDefault("III_TLS_KEYSTORE", "");
+        env.put("III_TLS_ENABLED", Boolean.toString(!keystore.isEmpty()));
+        if (!keystore.isEmpty()) {
+            var file = Path.of(keystore).toAbsolutePath();
+            env.put("III_TLS_KEYSTORE", file.toString());
+            if (env.getOrDefault("III_TLS_KEY_ALIAS", "").isEmpty()) {
+                env.put("III_TLS_KEY_ALIAS", onlyKey(file, env.getOrDefault("III_TLS_KEYSTORE_PASSWORD", "")));
+            }
+        }
         return new Server(name, port, log, builder.start());
+    }
+
+    /** The alias of the only key in the keystore {@code file}; fails if it cannot be opened or holds another number. */
+    static String onlyKey(Path file, String password) throws IOException {
+        var keys = new ArrayList<String>();
+        try {
+            var store = KeyStore.getInstance(file.toFile(), password.toCharArray());
+            for (var aliases = store.aliases(); aliases.hasMoreElements(); ) {
+                var alias = aliases.nextElement();
+                if (store.isKeyEntry(alias)) {
+                    keys.add(alias);
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IOException("cannot open the keystore " + file + " with III_TLS_KEYSTORE_PASSWORD: " + e, e);
+        }
+        if (keys.size() != 1) {
+            throw new IOException(file + " holds " + keys.size() + " keys " + keys
+                    + "; name the one to serve with III_TLS_KEY_ALIAS");
+        }
+        return keys.get(0);
     }
 
     /** Waits for Payara Micro's "ready" line; fails if it exits or reports a failure first. */
