@@ -213,7 +213,7 @@ public class Authenticator {
         return token == null ? json : json.substring(0, json.length() - 1) + ",\"jwt\":" + token.claimsJson() + "}";
     }
 
-    private Grant grant(JsonObject result, VerifiedToken token, List<String> granted) throws Refused {
+    Grant grant(JsonObject result, VerifiedToken token, List<String> granted) throws Refused {
         try {
             var allowed = new ArrayList<>(strings(result, "allowed_functions"));
             allowed.addAll(granted);

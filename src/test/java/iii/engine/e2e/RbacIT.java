@@ -483,6 +483,39 @@ class RbacIT extends E2eSupport {
         assertTrue(statuses.contains(401) && statuses.contains(403), statuses::toString);
     }
 
+    @Test
+    void upgrades_waiting_for_a_slow_auth_function_are_bounded_and_the_trusted_listener_keeps_serving()
+            throws Exception {
+        String echo = fid("trusted-echo");
+        java("trusted-callee").registerFunction(echo, JavaWorker.echo());
+        awaitFunctionListed(echo);
+        JavaWorker trustedCaller = java("trusted-caller");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(24);
+        try {
+            var slow = new ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 24; i++) {
+                slow.add(pool.submit(() -> upgradeStatus(Map.of("x-test-token", "slow"), null)));
+            }
+            sleep(300);
+            for (int i = 0; i < 5; i++) {
+                JsonObject answer = trustedCaller.call(echo, JsonKit.obj("i", i));
+                assertTrue(answer.containsKey("result"), answer::toString);
+            }
+            boolean someStillWaiting = slow.stream().anyMatch(status -> !status.isDone());
+            List<Integer> statuses = new ArrayList<>();
+            for (var status : slow) {
+                statuses.add(status.get(30, TimeUnit.SECONDS));
+            }
+
+            assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 503), statuses::toString);
+            assertTrue(statuses.contains(503), "more than iii.rbac.max-pending-auth (16) waiting get 503: " + statuses);
+            assertTrue(someStillWaiting, "the trusted calls were answered while upgrades still waited for the auth "
+                    + "function: " + statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private List<JsonObject> registeredTriggers() {
