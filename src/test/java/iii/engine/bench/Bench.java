@@ -759,7 +759,7 @@ public final class Bench {
                                 list.stream().mapToLong(Cell::errors).sum(),
                                 tput / median(floor, Cell::callsPerSecond), p50 / median(floor, Cell::p50));
                     }
-                    printCheckCost(payload, inflight);
+                    printRbacVsTrusted(payload, inflight);
                 }
             }
         }
@@ -789,27 +789,6 @@ public final class Bench {
             System.out.printf("  %-44s %10d  %s%n", "errors in routed, rbac and floor cells", errors,
                     errors == 0 ? "ok" : "FAIL");
         }
-        var costs = new ArrayList<String>();
-        var perCell = new ArrayList<Double>();
-        for (int payload : payloads) {
-            for (int inflight : inflights) {
-                double cost = checkCost(payload, inflight);
-                if (!Double.isNaN(cost)) {
-                    perCell.add(cost);
-                    costs.add(String.format(Locale.ROOT, "%d B x %d %+.1f %%", payload, inflight, cost));
-                }
-            }
-        }
-        if (!perCell.isEmpty()) {
-            double cost = median(perCell, Double::doubleValue);
-            System.out.println();
-            System.out.println("=== access checks of the RBAC-gated listener ===");
-            System.out.printf(Locale.ROOT, "  check cost: %.1f %% of a call (target <= 5 %%)  %s%n", cost,
-                    cost <= 5 ? "ok" : "MISSED");
-            System.out.println("    (median over the routed cells of the extra time per call of the rbac caller,"
-                    + " paired per round: trusted calls/s / rbac calls/s - 1; per cell: " + String.join(", ", costs)
-                    + ")");
-        }
         if (!controlPlanes.isEmpty() && cpWorkers * cpFunctions == 10_000) {
             target("10,000 registrations listed within 500 ms", medianCp(ControlPlane::listedMs), v -> v <= 500);
             target("cleanup of 200 workers visible within 200 ms", medianCp(ControlPlane::cleanupMs), v -> v <= 200);
@@ -820,13 +799,40 @@ public final class Bench {
         if (setupErrors.get() > 0) {
             System.out.println("  errors outside the cells (warm-up, callee, observers): " + setupErrors.get());
         }
+        var costs = new ArrayList<String>();
+        var perCell = new ArrayList<Double>();
+        var perRound = new ArrayList<Double>();
+        for (int payload : payloads) {
+            for (int inflight : inflights) {
+                var paired = pairedCosts(payload, inflight);
+                if (!paired.isEmpty()) {
+                    double cost = median(paired, Double::doubleValue);
+                    perCell.add(cost);
+                    perRound.addAll(paired);
+                    costs.add(String.format(Locale.ROOT, "%d B x %d %+.1f %%", payload, inflight, cost));
+                }
+            }
+        }
+        if (!perCell.isEmpty()) {
+            double cost = median(perCell, Double::doubleValue);
+            System.out.println();
+            System.out.println("=== access checks of the RBAC-gated listener ===");
+            System.out.printf(Locale.ROOT, "  check cost: %.1f %% of a call (target <= 5 %%)  %s%n", cost,
+                    cost <= 5 ? "ok" : "MISSED");
+            System.out.println("    median over the routed cells of the extra time per call of the rbac caller,"
+                    + " paired per round (trusted calls/s / rbac calls/s - 1); per cell: " + String.join(", ", costs));
+            System.out.printf(Locale.ROOT, "    the %d paired rounds range from %+.1f %% to %+.1f %%: differences"
+                            + " within that spread are the machine's noise%n", perRound.size(),
+                    perRound.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    perRound.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        }
     }
 
     /**
      * The rbac cell against the trusted routed cell of the same size and calls in flight: calls/s ratio, p50 and p99
      * difference in microseconds and as a share of the trusted call, server CPU per call, and the check cost.
      */
-    private void printCheckCost(int payload, int inflight) {
+    private void printRbacVsTrusted(int payload, int inflight) {
         var trusted = cellsOf(payload, inflight, "engine");
         var gated = cellsOf(payload, inflight, "rbac");
         if (trusted.isEmpty() || gated.isEmpty()) {
@@ -850,13 +856,18 @@ public final class Bench {
      * other; the median of the rounds. NaN without both cells.
      */
     private double checkCost(int payload, int inflight) {
+        return median(pairedCosts(payload, inflight), Double::doubleValue);
+    }
+
+    /** Per round, the trusted cell's calls/s over the rbac cell's minus 1, in %. */
+    private List<Double> pairedCosts(int payload, int inflight) {
         var costs = new ArrayList<Double>();
         for (var gated : cellsOf(payload, inflight, "rbac")) {
             cells.stream().filter(c -> c.round() == gated.round() && c.payload() == payload
                             && c.inflight() == inflight && c.target().equals("engine")).findFirst()
                     .ifPresent(trusted -> costs.add(100 * (trusted.callsPerSecond() / gated.callsPerSecond() - 1)));
         }
-        return median(costs, Double::doubleValue);
+        return costs;
     }
 
     private static void target(String what, double value, java.util.function.DoublePredicate ok) {
