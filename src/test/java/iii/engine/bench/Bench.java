@@ -28,7 +28,9 @@ import java.util.zip.ZipOutputStream;
  *
  * <ul>
  *   <li>routed call: caller → engine → callee ({@link Callee}) → engine → caller, versus the same frames to the echo
- *   floor; 128 B and 4 KiB payloads, 1 and 64 calls in flight; calls/s and latency p50/p99/p999;</li>
+ *   floor; 128 B and 4 KiB payloads, 1 and 64 calls in flight; calls/s and latency p50/p99/p999; and the same
+ *   calls with the caller on the engine's RBAC-gated listener (a session whose grant exposes the callee's function,
+ *   no auth function, no middleware), the callee on the trusted one: what the access checks cost a call;</li>
  *   <li>control plane: W workers × F functions, time until {@code engine::functions::list} shows them all, and until
  *   it is back to its baseline after they all disconnect;</li>
  *   <li>heap: live heap (after a full GC) per 1,000 idle connections, engine and echo floor.</li>
@@ -56,11 +58,13 @@ public final class Bench {
     private boolean jdkClient;
     private String floorPath = "/echo";
     private boolean stockFloor;
+    private boolean rbac = true;
 
     private Path root;
     private Path out;
     private Server engine;
     private Server echo;
+    private int rbacPort;
     private final AtomicLong setupErrors = new AtomicLong();
     private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
         var t = new Thread(r, "bench-pool");
@@ -107,6 +111,7 @@ public final class Bench {
                 case "--jfr" -> jfr = true;
                 case "--floor" -> floorPath = v;
                 case "--stock-floor" -> stockFloor = true;
+                case "--no-rbac" -> rbac = false;
                 case "--client" -> jdkClient = switch (v) {
                     case "raw" -> false;
                     case "jdk" -> true;
@@ -118,7 +123,7 @@ public final class Bench {
                             [--warmup-total-ms=6000]
                                    [--payloads=128,4096] [--inflight=1,64] [--phases=routed,control,heap]
                                    [--workers=200] [--functions=50] [--idle=1000] [--jfr] [--client=raw|jdk]
-                                   [--floor=/echo|/echo-async] [--stock-floor]
+                                   [--floor=/echo|/echo-async] [--stock-floor] [--no-rbac]
                             --jfr: record the servers (JFR, settings=profile, 1 ms samples) during the measured routed cells
                                    (target/bench/{engine,echo}-routed.jfr) and the control plane (engine-control.jfr),
                                    each summarised beside it in *-profile.txt
@@ -126,6 +131,9 @@ public final class Bench {
                             --floor=/echo-async: a floor that receives in parts and sends asynchronously, as the engine
                             --stock-floor: a floor without the engine's TyrusScheduler (the container's managed
                                    scheduler costs every frame of it much more)
+                            --no-rbac: no RBAC-gated listener on the engine and no rbac cells (by default every
+                                   routed cell is also run with the caller on that listener, as a session whose
+                                   grant exposes the callee's function, and compared with the trusted caller)
                             environment: BENCH_JAVA_OPTS  JVM options for both Payara Micro processes""");
                     System.exit(2);
                 }
@@ -153,8 +161,16 @@ public final class Bench {
                 // container stacks are deep: JFR's default of 64 frames would cut off the callers of the hot methods
                 options.add("-XX:FlightRecorderOptions:stackdepth=256");
             }
-            engine = Server.start("bench-engine", root, war, Server.freePort(), Server.freePort(), true, options,
-                    out);
+            var settings = new HashMap<String, String>();
+            if (rbac) {
+                // every connection there is a session (no auth function) that may call the callee's function only
+                rbacPort = Server.freePort();
+                settings.put("III_RBAC_PORT", Integer.toString(rbacPort));
+                settings.put("III_RBAC_EXPOSE_FUNCTIONS", CallDriver.FUNCTION);
+            }
+            engine = Server.start("bench-engine", root, Path.of(System.getProperty("java.home")),
+                    root.resolve("target/payara-micro.jar"), war, Server.freePort(), Server.freePort(), true, options,
+                    settings, out);
             echo = Server.start("bench-echo", root, echoWar, Server.freePort(), Server.freePort(), false, options,
                     out);
             engine.awaitReady(240);
@@ -165,10 +181,11 @@ public final class Bench {
                     throw new IllegalStateException("TyrusScheduler is not installed; see " + server.log);
                 }
             }
-            System.out.printf("engine ws://%s:%d/ (pid %d), echo floor ws://%s:%d%s (pid %d, %s), ready after %.1f s;"
-                            + " logs in %s%n", HOST, engine.port, engine.pid(), HOST, echo.port, floorPath, echo.pid(),
-                    stockFloor ? "stock container" : "engine's TyrusScheduler", (System.nanoTime() - began) / 1e9,
-                    root.relativize(out));
+            System.out.printf("engine ws://%s:%d/ (pid %d%s), echo floor ws://%s:%d%s (pid %d, %s), ready after"
+                            + " %.1f s; logs in %s%n", HOST, engine.port, engine.pid(),
+                    rbac ? ", RBAC-gated listener ws://" + HOST + ":" + rbacPort + "/" : "", HOST, echo.port,
+                    floorPath, echo.pid(), stockFloor ? "stock container" : "engine's TyrusScheduler",
+                    (System.nanoTime() - began) / 1e9, root.relativize(out));
             if (phases.contains("routed")) {
                 routed();
             }
@@ -306,31 +323,46 @@ public final class Bench {
         var engineCaller = connect(engine.port, "/", caller, "bench-caller");
         var floorSwitch = new Switch();
         var floorCaller = connect(echo.port, floorPath, floorSwitch, "bench-floor-caller");
+        var rbacSwitch = new Switch();
+        var rbacCaller = rbac ? connect(rbacPort, "/", rbacSwitch, "bench-rbac-caller") : null;
         var observer = Rpc.connect(HOST, engine.port, "/", setupErrors, "bench-observer");
+        var rbacObserver = rbac ? Rpc.connect(HOST, rbacPort, "/", setupErrors, "bench-rbac-observer") : null;
+        var switches = Map.of("floor", floorSwitch, "engine", caller, "rbac", rbacSwitch);
+        var clients = new HashMap<String, Conn>(Map.of("floor", floorCaller, "engine", engineCaller));
+        var targets = new ArrayList<>(List.of("floor", "engine"));
+        if (rbac) {
+            clients.put("rbac", rbacCaller);
+            targets.add("rbac");
+        }
         try {
             observer.awaitRegistered(10_000);
             calleeClient.send("{\"type\":\"registerfunction\",\"id\":\"" + CallDriver.FUNCTION
                     + "\",\"description\":\"benchmark echo\"}");
             awaitCallable(observer);
+            if (rbac) {
+                rbacObserver.awaitRegistered(10_000);
+                awaitCallable(rbacObserver);
+                checkGated(rbacObserver);
+            }
 
             System.out.printf("warm-up: %d ms per target%n", warmupTotalMs);
-            for (var target : List.of("floor", "engine")) {
+            for (var target : targets) {
                 for (int payload : payloads) {
-                    var sw = target.equals("floor") ? floorSwitch : caller;
-                    var client = target.equals("floor") ? floorCaller : engineCaller;
-                    runCell(0, target, sw, client, payload, 64, warmupTotalMs / payloads.size(), 0, false);
+                    runCell(0, target, switches.get(target), clients.get(target), payload, 64,
+                            warmupTotalMs / payloads.size(), 0, false);
                 }
             }
             startProfiles(List.of(engine, echo));
+            var reversed = new ArrayList<>(targets);
+            Collections.reverse(reversed);
             for (int round = 1; round <= rounds; round++) {
                 for (int payload : payloads) {
                     for (int inflight : inflights) {
-                        // alternate which side goes first, so that drift on a shared machine hits both alike
-                        var order = (round % 2 == 1) ? List.of("floor", "engine") : List.of("engine", "floor");
-                        for (var target : order) {
-                            var sw = target.equals("floor") ? floorSwitch : caller;
-                            var client = target.equals("floor") ? floorCaller : engineCaller;
-                            runCell(round, target, sw, client, payload, inflight, warmupMs, measureMs, true);
+                        // alternate the order, so that drift on a shared machine hits every side alike; the trusted
+                        // and the gated caller run next to each other either way
+                        for (var target : round % 2 == 1 ? targets : reversed) {
+                            runCell(round, target, switches.get(target), clients.get(target), payload, inflight,
+                                    warmupMs, measureMs, true);
                         }
                     }
                 }
@@ -345,6 +377,22 @@ public final class Bench {
             engineCaller.close();
             floorCaller.close();
             observer.client.close();
+            if (rbac) {
+                rbacCaller.close();
+                rbacObserver.client.close();
+            }
+        }
+    }
+
+    /**
+     * Checks that the gated listener really checks: a session calling a function its grant does not expose is
+     * answered FORBIDDEN, or the rbac cells would not measure the access checks.
+     */
+    private static void checkGated(Rpc session) throws Exception {
+        var reply = session.call("engine::workers::list", "{}", 5_000);
+        if (MiniJson.member(reply, 0, "error") < 0 || !reply.contains("FORBIDDEN")) {
+            throw new IllegalStateException("the RBAC-gated listener let a session call a function its grant does"
+                    + " not expose: " + reply.substring(0, Math.min(300, reply.length())));
         }
     }
 
@@ -392,11 +440,11 @@ public final class Bench {
 
     private void runCell(int round, String target, Switch sw, Conn client, int payload, int inflight,
                          long warmup, long measure, boolean report) throws Exception {
-        var driver = new CallDriver(target.equals("engine"), payload, inflight);
+        var driver = new CallDriver(!target.equals("floor"), payload, inflight);
         sw.current = driver;
         driver.start(client);
         Thread.sleep(warmup);
-        var server = target.equals("engine") ? engine : echo;
+        var server = target.equals("floor") ? echo : engine;
         long s0 = server.cpuNanos();
         long c0 = clientCpuNanos();
         long t0 = System.nanoTime();
@@ -696,9 +744,8 @@ public final class Bench {
             for (int payload : payloads) {
                 for (int inflight : inflights) {
                     var floor = cellsOf(payload, inflight, "floor");
-                    var routed = cellsOf(payload, inflight, "engine");
-                    for (var entry : List.of(Map.entry("floor", floor), Map.entry("engine", routed))) {
-                        var list = entry.getValue();
+                    for (var target : List.of("floor", "engine", "rbac")) {
+                        var list = cellsOf(payload, inflight, target);
                         if (list.isEmpty()) {
                             continue;
                         }
@@ -706,12 +753,13 @@ public final class Bench {
                         double p50 = median(list, Cell::p50);
                         System.out.printf(Locale.ROOT,
                                 "%-18s %-6s %9.0f %8.1f %9.1f %9.1f %8.1fus %8.1fus %6d %10.2f %9.2f%n",
-                                (entry.getKey().equals("engine") ? "routed " : "echo ") + payload + " B x "
-                                        + inflight, entry.getKey(), tput, p50, median(list, Cell::p99),
-                                median(list, Cell::p999), median(list, Cell::serverCpuUs),
-                                median(list, Cell::clientCpuUs), list.stream().mapToLong(Cell::errors).sum(),
+                                (target.equals("floor") ? "echo " : "routed ") + payload + " B x " + inflight, target,
+                                tput, p50, median(list, Cell::p99), median(list, Cell::p999),
+                                median(list, Cell::serverCpuUs), median(list, Cell::clientCpuUs),
+                                list.stream().mapToLong(Cell::errors).sum(),
                                 tput / median(floor, Cell::callsPerSecond), p50 / median(floor, Cell::p50));
                     }
+                    printRbacVsTrusted(payload, inflight);
                 }
             }
         }
@@ -738,7 +786,7 @@ public final class Bench {
             target("128 B x 64: calls/s >= 0.45x floor", ratio(128, 64, Cell::callsPerSecond), r -> r >= 0.45);
             target("4096 B x 64: calls/s >= 0.45x floor", ratio(4096, 64, Cell::callsPerSecond), r -> r >= 0.45);
             long errors = cells.stream().mapToLong(Cell::errors).sum();
-            System.out.printf("  %-44s %10d  %s%n", "errors in routed and floor cells", errors,
+            System.out.printf("  %-44s %10d  %s%n", "errors in routed, rbac and floor cells", errors,
                     errors == 0 ? "ok" : "FAIL");
         }
         if (!controlPlanes.isEmpty() && cpWorkers * cpFunctions == 10_000) {
@@ -751,6 +799,75 @@ public final class Bench {
         if (setupErrors.get() > 0) {
             System.out.println("  errors outside the cells (warm-up, callee, observers): " + setupErrors.get());
         }
+        var costs = new ArrayList<String>();
+        var perCell = new ArrayList<Double>();
+        var perRound = new ArrayList<Double>();
+        for (int payload : payloads) {
+            for (int inflight : inflights) {
+                var paired = pairedCosts(payload, inflight);
+                if (!paired.isEmpty()) {
+                    double cost = median(paired, Double::doubleValue);
+                    perCell.add(cost);
+                    perRound.addAll(paired);
+                    costs.add(String.format(Locale.ROOT, "%d B x %d %+.1f %%", payload, inflight, cost));
+                }
+            }
+        }
+        if (!perCell.isEmpty()) {
+            double cost = median(perCell, Double::doubleValue);
+            System.out.println();
+            System.out.println("=== access checks of the RBAC-gated listener ===");
+            System.out.printf(Locale.ROOT, "  check cost: %.1f %% of a call (target <= 5 %%)  %s%n", cost,
+                    cost <= 5 ? "ok" : "MISSED");
+            System.out.println("    median over the routed cells of the extra time per call of the rbac caller,"
+                    + " paired per round (trusted calls/s / rbac calls/s - 1); per cell: " + String.join(", ", costs));
+            System.out.printf(Locale.ROOT, "    the %d paired rounds range from %+.1f %% to %+.1f %%: differences"
+                            + " within that spread are the machine's noise%n", perRound.size(),
+                    perRound.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    perRound.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        }
+    }
+
+    /**
+     * The rbac cell against the trusted routed cell of the same size and calls in flight: calls/s ratio, p50 and p99
+     * difference in microseconds and as a share of the trusted call, server CPU per call, and the check cost.
+     */
+    private void printRbacVsTrusted(int payload, int inflight) {
+        var trusted = cellsOf(payload, inflight, "engine");
+        var gated = cellsOf(payload, inflight, "rbac");
+        if (trusted.isEmpty() || gated.isEmpty()) {
+            return;
+        }
+        double p50 = median(trusted, Cell::p50);
+        double p99 = median(trusted, Cell::p99);
+        double cpu = median(trusted, Cell::serverCpuUs);
+        double dp50 = median(gated, Cell::p50) - p50;
+        double dp99 = median(gated, Cell::p99) - p99;
+        double dcpu = median(gated, Cell::serverCpuUs) - cpu;
+        System.out.printf(Locale.ROOT, "  rbac vs trusted: calls/s %.3fx, p50 %+.1f us (%+.1f %% of the trusted call),"
+                        + " p99 %+.1f us (%+.1f %%), srv cpu/call %+.1f us (%+.1f %%), check cost %+.1f %%%n",
+                median(gated, Cell::callsPerSecond) / median(trusted, Cell::callsPerSecond), dp50, 100 * dp50 / p50,
+                dp99, 100 * dp99 / p99, dcpu, 100 * dcpu / cpu, checkCost(payload, inflight));
+    }
+
+    /**
+     * What the access checks add to a call, in % of a trusted call: per round, the trusted cell's calls/s over the
+     * rbac cell's minus 1 (with a fixed number of calls in flight, the extra time per call), measured next to each
+     * other; the median of the rounds. NaN without both cells.
+     */
+    private double checkCost(int payload, int inflight) {
+        return median(pairedCosts(payload, inflight), Double::doubleValue);
+    }
+
+    /** Per round, the trusted cell's calls/s over the rbac cell's minus 1, in %. */
+    private List<Double> pairedCosts(int payload, int inflight) {
+        var costs = new ArrayList<Double>();
+        for (var gated : cellsOf(payload, inflight, "rbac")) {
+            cells.stream().filter(c -> c.round() == gated.round() && c.payload() == payload
+                            && c.inflight() == inflight && c.target().equals("engine")).findFirst()
+                    .ifPresent(trusted -> costs.add(100 * (trusted.callsPerSecond() / gated.callsPerSecond() - 1)));
+        }
+        return costs;
     }
 
     private static void target(String what, double value, java.util.function.DoublePredicate ok) {
