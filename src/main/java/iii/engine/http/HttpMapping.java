@@ -63,6 +63,60 @@ final class HttpMapping {
                 .build());
     }
 
+    /**
+     * A middleware function's {@code data} (PROTOCOL.md §6.7): {@code {"phase":"preHandler","request":{path_params,
+     * query_params, headers, method},"context":{}}}, the request without its body.
+     */
+    static RawJson middlewareInput(Map<String, String> pathParams, String queryString, Map<String, String> headers,
+                                   String method) {
+        var query = JSON.createObjectBuilder();
+        queryParams(queryString).forEach(query::add);
+        var path = JSON.createObjectBuilder();
+        pathParams.forEach(path::add);
+        var head = JSON.createObjectBuilder();
+        headers.forEach(head::add);
+        return RawJson.of(JSON.createObjectBuilder()
+                .add("phase", "preHandler")
+                .add("request", JSON.createObjectBuilder()
+                        .add("path_params", path)
+                        .add("query_params", query)
+                        .add("headers", head)
+                        .add("method", method))
+                .add("context", JsonValue.EMPTY_JSON_OBJECT)
+                .build());
+    }
+
+    /**
+     * What a middleware's answer means, as iii reads it: {@code {"action":"respond","response":{status_code, headers,
+     * body}}} ends the request with that response, returned here; anything else ({@code {"action":"continue"}}, no
+     * answer, another action) lets the request go on, and gives null. The response's body is always sent as JSON
+     * ({@code null} when missing) with {@code content-type: application/json} unless its headers (an object of
+     * string values) set one; a status that is missing or not an HTTP status is 200.
+     */
+    static Response middlewareResponse(RawJson result) {
+        var value = result == null ? JsonValue.NULL : result.toJsonValue();
+        if (!(value instanceof JsonObject answer) || !(answer.get("action") instanceof JsonString action)
+                || !action.getString().equals("respond")) {
+            return null;
+        }
+        var response = answer.get("response") instanceof JsonObject r ? r : JsonValue.EMPTY_JSON_OBJECT;
+        int status = 200;
+        if (response.get("status_code") instanceof JsonNumber n && n.isIntegral()
+                && n.longValue() >= 100 && n.longValue() <= 599) {
+            status = n.intValue();
+        }
+        var body = response.containsKey("body") ? response.get("body") : JsonValue.NULL;
+        var headers = new ArrayList<Map.Entry<String, String>>();
+        if (response.get("headers") instanceof JsonObject given
+                && given.values().stream().allMatch(v -> v instanceof JsonString)) {
+            given.forEach((name, v) -> addHeader(headers, name, ((JsonString) v).getString()));
+        }
+        if (headers.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("content-type"))) {
+            headers.add(0, Map.entry("content-type", "application/json"));
+        }
+        return new Response(status, headers, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The query string's parameters, URL-decoded; of repeated keys the last wins. */
     static Map<String, String> queryParams(String queryString) {
         var params = new LinkedHashMap<String, String>();
@@ -89,7 +143,11 @@ final class HttpMapping {
         }
     }
 
-    /** A JSON body, or null when the content type is not JSON or the body does not parse. */
+    /**
+     * A JSON body, or null when the content type is not JSON or the body does not parse. As in iii, no other body
+     * is parsed: {@code application/x-www-form-urlencoded} and {@code multipart/form-data} bodies (fields, files)
+     * reach the function as raw bytes only, never in {@code body}.
+     */
     static JsonValue body(String contentType, byte[] bytes) {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")
                 || bytes.length == 0) {

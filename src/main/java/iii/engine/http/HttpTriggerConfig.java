@@ -24,6 +24,7 @@ public class HttpTriggerConfig {
     private int maxHeaders;
     private List<String> corsAllowedOrigins;
     private List<String> corsAllowedMethods;
+    private List<String> middleware;
 
     protected HttpTriggerConfig() {
     }
@@ -38,7 +39,8 @@ public class HttpTriggerConfig {
             @ConfigProperty(name = "iii.http.body-timeout-ms", defaultValue = "30000") long bodyTimeoutMillis,
             @ConfigProperty(name = "iii.http.max-headers", defaultValue = "100") int maxHeaders,
             @ConfigProperty(name = "iii.http.cors.allowed-origins", defaultValue = "*") String corsAllowedOrigins,
-            @ConfigProperty(name = "iii.http.cors.allowed-methods") Optional<String> corsAllowedMethods) {
+            @ConfigProperty(name = "iii.http.cors.allowed-methods") Optional<String> corsAllowedMethods,
+            @ConfigProperty(name = "iii.http.middleware") Optional<String> middleware) {
         this.port = port;
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.concurrentRequestLimit = concurrentRequestLimit;
@@ -48,6 +50,7 @@ public class HttpTriggerConfig {
         this.corsAllowedOrigins = EngineConfig.commaSeparated(corsAllowedOrigins);
         this.corsAllowedMethods = EngineConfig.commaSeparated(corsAllowedMethods.orElse("")).stream()
                 .map(m -> m.toUpperCase(Locale.ROOT)).toList();
+        this.middleware = EngineConfig.commaSeparated(middleware.orElse(""));
     }
 
     /** The local port of the HTTP-trigger listener: requests that arrive on it are served as trigger routes. */
@@ -96,5 +99,14 @@ public class HttpTriggerConfig {
     /** CORS: methods allowed; none (the default) means any. */
     public List<String> corsAllowedMethods() {
         return corsAllowedMethods;
+    }
+
+    /**
+     * Global middleware: function ids called, in this order, before every route's condition, its own middleware and
+     * its function (iii's {@code middleware} setting, its {@code priority} order being the order given here); none by
+     * default.
+     */
+    public List<String> middleware() {
+        return middleware;
     }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +31,8 @@ import java.util.logging.Logger;
 
 /**
  * Serves one request of the HTTP-trigger listener: finds its route (404 when none), reads its body (a
- * {@link BodyReader}: 413 over the limit, 408 past the body's deadline), calls the route's condition and then its
- * function through the {@link Invoker} like any engine-originated call, and writes the answer. The container thread
+ * {@link BodyReader}: 413 over the limit, 408 past the body's deadline), calls the middleware, the route's condition
+ * and then its function through the {@link Invoker} like any engine-originated call, and writes the answer. The container thread
  * is released as soon as the route is found ({@code startAsync}): no thread waits for a slow client's bytes or for the
  * function. The response is written from the call's completion, or 504 when the request timeout passes first,
  * whichever comes first.
@@ -40,6 +41,8 @@ import java.util.logging.Logger;
 public class HttpTriggerServer {
 
     private static final Logger LOG = Logger.getLogger(HttpTriggerServer.class.getName());
+    private static final CompletableFuture<Boolean> OPEN = CompletableFuture.completedFuture(true);
+    private static final CompletableFuture<Boolean> CLOSED = CompletableFuture.completedFuture(false);
 
     private HttpTriggerConfig config;
     private RouteTable routes;
@@ -65,10 +68,10 @@ public class HttpTriggerServer {
     }
 
     /**
-     * Serves a request of the HTTP-trigger listener. Returns false, without touching the response, when no route
-     * matches and the path is the container's health endpoint, so that it may answer.
+     * Serves a request of the HTTP-trigger listener. Only routes are served there: a path no route matches, the
+     * container's own endpoints ({@code /health}) included, is answered 404.
      */
-    boolean serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var method = request.getMethod().toUpperCase(Locale.ROOT);
         var path = request.getRequestURI().substring(request.getContextPath().length());
         if (path.startsWith("/")) {
@@ -78,7 +81,7 @@ public class HttpTriggerServer {
         if (headers == null) {
             write(response, request, HttpMapping.error(431, "REQUEST_HEADER_FIELDS_TOO_LARGE",
                     "more than " + config.maxHeaders() + " request headers"));
-            return true;
+            return;
         }
         RouteTable.Match match;
         try {
@@ -88,23 +91,20 @@ public class HttpTriggerServer {
             }
         } catch (IllegalArgumentException e) {
             write(response, request, HttpMapping.error(400, "BAD_REQUEST", e.getMessage()));
-            return true;
+            return;
         }
         if (match == null) {
             if (method.equals("OPTIONS") && request.getHeader("Access-Control-Request-Method") != null) {
                 preflight(request, response);
-                return true;
-            }
-            if (path.equals("health") || path.startsWith("health/")) {
-                return false;
+                return;
             }
             write(response, request, HttpMapping.notFound());
-            return true;
+            return;
         }
         var length = request.getContentLengthLong();
         if (length > drainLimit()) {
             write(response, request, tooLarge()); // not read at all: the connection is closed after the answer
-            return true;
+            return;
         }
         var contentType = request.getContentType();
         boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
@@ -125,7 +125,6 @@ public class HttpTriggerServer {
                         refused(exchange, failure);
                     }
                 });
-        return true;
     }
 
     /** The whole body has arrived: admission (503 past the limit), then the call. */
@@ -136,9 +135,11 @@ public class HttpTriggerServer {
                     "more than " + config.concurrentRequestLimit() + " requests in progress"));
             return;
         }
-        var data = HttpMapping.requestData(match.route(), match.pathParams(), exchange.request.getQueryString(),
-                headers, method, body);
-        run(match.route(), data, exchange);
+        var query = exchange.request.getQueryString();
+        var data = HttpMapping.requestData(match.route(), match.pathParams(), query, headers, method, body);
+        var middlewareInput = config.middleware().isEmpty() && match.route().middlewareFunctionIds().isEmpty() ? null
+                : HttpMapping.middlewareInput(match.pathParams(), query, headers, method);
+        run(match.route(), data, middlewareInput, exchange);
     }
 
     /** The body did not arrive whole: 413, 408 (both closing the connection), or nothing for a client gone. */
@@ -160,26 +161,23 @@ public class HttpTriggerServer {
         return Math.max(config.maxBodyBytes() * 4, 1 << 20);
     }
 
-    private void run(Route route, RawJson data, Exchange exchange) {
+    /**
+     * The request's calls, one after another, each started from the previous one's completion (no thread waits for
+     * a function): the global middleware ({@code iii.http.middleware}), the route's condition, the route's middleware
+     * in order, then its function. A middleware that answers with a response, a condition that answers {@code false}
+     * and any failure end the request there; nothing further is called once it has ended (e.g. at the timeout).
+     */
+    private void run(Route route, RawJson data, RawJson middlewareInput, Exchange exchange) {
         var timer = executors.scheduler().schedule(() -> exchange.finish(HttpMapping.timedOut()),
                 config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         exchange.onDone(() -> timer.cancel(false));
-        CompletableFuture<Outcome> answer;
-        if (route.conditionFunctionId() != null) {
-            answer = call(route.conditionFunctionId(), data, route, exchange).thenCompose(condition -> {
-                if (condition.isError()) {
-                    return CompletableFuture.completedFuture(condition);
-                }
-                if (condition.result() != null && condition.result().text().equals("false")) {
-                    exchange.finish(HttpMapping.conditionNotMet());
-                    return CompletableFuture.completedFuture(null);
-                }
-                return exchange.isDone() ? CompletableFuture.completedFuture(null)
-                        : call(route.functionId(), data, route, exchange);
-            });
-        } else {
-            answer = call(route.functionId(), data, route, exchange);
-        }
+        var answer = middleware(config.middleware(), 0, middlewareInput, route, exchange)
+                .thenCompose(open -> open ? condition(route, data, exchange) : CLOSED)
+                .thenCompose(open -> open ? middleware(route.middlewareFunctionIds(), 0, middlewareInput, route,
+                        exchange) : CLOSED)
+                .thenCompose(open -> open && !exchange.isDone()
+                        ? call(route.functionId(), data, route.metadata(), exchange)
+                        : CompletableFuture.<Outcome>completedFuture(null));
         answer.whenCompleteAsync((outcome, failure) -> {
             if (failure != null) {
                 var errorId = HttpMapping.errorId();
@@ -201,10 +199,67 @@ public class HttpTriggerServer {
         }, executors.executor());
     }
 
+    /**
+     * Calls {@code ids[next..]} one after another with the middleware input; completes true when every one let the
+     * request go on, false when one ended it (its response, or 500 for its failure, already sent).
+     */
+    private CompletableFuture<Boolean> middleware(List<String> ids, int next, RawJson input, Route route,
+                                                  Exchange exchange) {
+        if (exchange.isDone()) {
+            return CLOSED;
+        }
+        if (next == ids.size()) {
+            return OPEN;
+        }
+        var functionId = ids.get(next);
+        return call(functionId, input, null, exchange).thenComposeAsync(outcome -> {
+            if (outcome.isError()) {
+                var errorId = HttpMapping.errorId();
+                LOG.fine(() -> "HTTP route " + route + ": middleware " + functionId + " failed (error_id " + errorId
+                        + "): " + outcome.error());
+                exchange.finish(HttpMapping.functionFailed(outcome.error(), errorId));
+                return CLOSED;
+            }
+            var response = HttpMapping.middlewareResponse(outcome.result());
+            if (response != null) {
+                exchange.finish(response);
+                return CLOSED;
+            }
+            return middleware(ids, next + 1, input, route, exchange);
+        }, executors.executor());
+    }
+
+    /**
+     * The route's condition, if it has one: completes true when the request may go on, false when it has ended
+     * (422 for a literal {@code false}, 500 for a failure, already sent).
+     */
+    private CompletableFuture<Boolean> condition(Route route, RawJson data, Exchange exchange) {
+        if (route.conditionFunctionId() == null) {
+            return OPEN;
+        }
+        if (exchange.isDone()) {
+            return CLOSED;
+        }
+        return call(route.conditionFunctionId(), data, route.metadata(), exchange).thenApplyAsync(condition -> {
+            if (condition.isError()) {
+                var errorId = HttpMapping.errorId();
+                LOG.fine(() -> "HTTP route " + route + ": condition failed (error_id " + errorId + "): "
+                        + condition.error());
+                exchange.finish(HttpMapping.functionFailed(condition.error(), errorId));
+                return false;
+            }
+            if (condition.result() != null && condition.result().text().equals("false")) {
+                exchange.finish(HttpMapping.conditionNotMet());
+                return false;
+            }
+            return true;
+        }, executors.executor());
+    }
+
     /** An engine-originated call that continues the request's trace ({@code traceparent}, {@code baggage}). */
-    private CompletableFuture<Outcome> call(String functionId, RawJson data, Route route, Exchange exchange) {
+    private CompletableFuture<Outcome> call(String functionId, RawJson data, RawJson metadata, Exchange exchange) {
         return invoker.invoke(new Call(UUID.randomUUID(), functionId, data,
-                exchange.request.getHeader("traceparent"), exchange.request.getHeader("baggage"), route.metadata(),
+                exchange.request.getHeader("traceparent"), exchange.request.getHeader("baggage"), metadata,
                 null, false));
     }
 

@@ -6,11 +6,13 @@ import iii.engine.registry.TriggerRejectedException;
 import iii.engine.trigger.Triggers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
 /**
  * The built-in {@code http} trigger type: each instance is a route (PROTOCOL.md §6.2). Config {@code api_path}
  * (required; leading {@code /} optional; {@code :name} segments), {@code http_method} (default {@code GET}, any case),
- * {@code condition_function_id} or the older {@code _condition_path}; other keys are kept in the trigger's config for
+ * {@code condition_function_id} or the older {@code _condition_path}, {@code middleware_function_ids} (E11+: functions
+ * called in order before the handler, PROTOCOL.md §6.7); other keys are kept in the trigger's config for
  * listings. A bad config or a conflicting route refuses the instance, which the registering worker hears as
  * {@code trigger_registration_failed}.
  */
@@ -115,7 +118,28 @@ public class HttpTriggerType implements BuiltinTriggerType {
             throw new TriggerRejectedException("http trigger: function_id is required");
         }
         return new Route(method, path, List.copyOf(segments), trigger.id(), trigger.functionId(), condition,
-                trigger.metadata(), trigger.owner());
+                middleware(config), trigger.metadata(), trigger.owner());
+    }
+
+    /** {@code middleware_function_ids}: absent or null is none; otherwise a list of function ids. */
+    private static List<String> middleware(JsonObject config) throws TriggerRejectedException {
+        var given = config.get("middleware_function_ids");
+        if (given == null || given.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (!(given instanceof JsonArray ids)) {
+            throw new TriggerRejectedException("http trigger config: middleware_function_ids must be a list of "
+                    + "function ids");
+        }
+        var middleware = new ArrayList<String>(ids.size());
+        for (var id : ids) {
+            if (!(id instanceof JsonString s) || s.getString().isEmpty()) {
+                throw new TriggerRejectedException("http trigger config: middleware_function_ids holds " + id
+                        + ", not a function id");
+            }
+            middleware.add(s.getString());
+        }
+        return List.copyOf(middleware);
     }
 
     private static String string(JsonObject config, String key) {

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param path      the pattern without its leading {@code /}, e.g. {@code users/:id} (what the function sees as
  *                  {@code path})
  * @param segments  {@code path} split on {@code /}; a segment starting with {@code :} captures one request segment
+ * @param middlewareFunctionIds the route's middleware ({@code middleware_function_ids}), called in this order after
+ *                  the condition and before {@code functionId}
  * @param owner     the worker that registered the trigger; null for the engine's own
  */
 record Route(String method, String path, List<String> segments, String triggerId, String functionId,
-             String conditionFunctionId, RawJson metadata, Worker owner) {
+             String conditionFunctionId, List<String> middlewareFunctionIds, RawJson metadata, Worker owner) {
 
     /** Same method and path: registering it again replaces the route. */
     String key() {

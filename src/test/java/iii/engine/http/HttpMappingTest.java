@@ -27,7 +27,7 @@ class HttpMappingTest {
     }
 
     private static final Route ROUTE = new Route("POST", "items/:id", List.of("items", ":id"), "t", "items::put",
-            null, null, null);
+            null, List.of(), null, null);
 
     @Test
     void the_function_receives_query_path_headers_pattern_method_body_and_trigger() {
@@ -139,5 +139,74 @@ class HttpMappingTest {
                 + "\"skipped\":true}"), parse(new String(skipped.body(), StandardCharsets.UTF_8)));
         assertEquals(504, HttpMapping.timedOut().status());
         assertEquals(0, HttpMapping.timedOut().body().length);
+    }
+
+    @Test
+    void middleware_receives_the_phase_and_the_request_without_its_body() {
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("x-tenant", "acme");
+
+        var input = parse(HttpMapping.middlewareInput(Map.of("id", "42"), "q=hello", headers, "GET").text());
+
+        assertEquals(parse("{\"phase\":\"preHandler\",\"request\":{\"path_params\":{\"id\":\"42\"},"
+                + "\"query_params\":{\"q\":\"hello\"},\"headers\":{\"x-tenant\":\"acme\"},\"method\":\"GET\"},"
+                + "\"context\":{}}"), input);
+    }
+
+    @Test
+    void a_middleware_that_does_not_respond_lets_the_request_continue() {
+        assertNull(HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"continue\"}")));
+        assertNull(HttpMapping.middlewareResponse(null), "no answer");
+        assertNull(HttpMapping.middlewareResponse(RawJson.trusted("null")));
+        assertNull(HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"skip\"}")), "another action");
+        assertNull(HttpMapping.middlewareResponse(RawJson.trusted("{\"response\":{\"status_code\":403}}")),
+                "a response without action respond");
+        assertNull(HttpMapping.middlewareResponse(RawJson.trusted("\"respond\"")));
+    }
+
+    @Test
+    void a_middleware_that_responds_ends_the_request_with_its_status_headers_and_json_body() {
+        var r = HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\",\"response\":"
+                + "{\"status_code\":403,\"headers\":{\"X-Reason\":\"blocked\"},"
+                + "\"body\":{\"error\":\"Forbidden by middleware\"}}}"));
+
+        assertEquals(403, r.status());
+        assertEquals(List.of(Map.entry("content-type", "application/json"), Map.entry("X-Reason", "blocked")),
+                r.headers());
+        assertEquals(parse("{\"error\":\"Forbidden by middleware\"}"),
+                parse(new String(r.body(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void a_middleware_response_body_is_always_json_and_bad_status_or_headers_fall_back_as_in_iii() {
+        var text = HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\",\"response\":"
+                + "{\"status_code\":401,\"headers\":{\"Content-Type\":\"text/plain\"},\"body\":\"no\"}}"));
+        assertEquals(List.of(Map.entry("Content-Type", "text/plain")), text.headers());
+        assertEquals("\"no\"", new String(text.body(), StandardCharsets.UTF_8), "a string body is JSON text");
+
+        var bare = HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\"}"));
+        assertEquals(200, bare.status());
+        assertEquals("null", new String(bare.body(), StandardCharsets.UTF_8));
+
+        for (var status : List.of("1000", "42", "-1", "403.5", "\"403\"")) {
+            assertEquals(200, HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\",\"response\":"
+                    + "{\"status_code\":" + status + "}}")).status(), status);
+        }
+        var mixed = HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\",\"response\":"
+                + "{\"headers\":{\"X-A\":\"a\",\"X-N\":1}}}"));
+        assertEquals(List.of(Map.entry("content-type", "application/json")), mixed.headers(),
+                "headers with a non-string value are dropped whole");
+        var split = HttpMapping.middlewareResponse(RawJson.trusted("{\"action\":\"respond\",\"response\":"
+                + "{\"headers\":{\"X-Evil\":\"a\\r\\nSet-Cookie: x\",\"Content-Length\":\"1\"}}}"));
+        assertEquals(List.of(Map.entry("content-type", "application/json")), split.headers());
+    }
+
+    @Test
+    void form_and_multipart_bodies_are_not_parsed_into_body_as_in_iii() {
+        assertNull(HttpMapping.body("application/x-www-form-urlencoded",
+                "name=John+Doe&email=john%40example.com".getBytes(StandardCharsets.UTF_8)));
+        assertNull(HttpMapping.body("multipart/form-data; boundary=XyZ",
+                ("--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nDoc\r\n--XyZ--\r\n")
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -149,6 +149,25 @@ class HttpRoutesTest {
     }
 
     @Test
+    void middleware_function_ids_are_kept_in_order_and_a_malformed_list_is_refused() {
+        var w = new Recording();
+        register(w, "t1", "f", "{\"api_path\":\"mw\",\"middleware_function_ids\":[\"mw::one\",\"mw::two\"]}");
+        register(w, "t2", "f", "{\"api_path\":\"plain\"}");
+        register(w, "t3", "f", "{\"api_path\":\"x\",\"middleware_function_ids\":\"mw::one\"}");
+        register(w, "t4", "f", "{\"api_path\":\"y\",\"middleware_function_ids\":[\"mw::one\",7]}");
+        register(w, "t5", "f", "{\"api_path\":\"z\",\"middleware_function_ids\":[\"\"]}");
+
+        assertEquals(List.of("mw::one", "mw::two"), routes.find("GET", "mw").route().middlewareFunctionIds());
+        assertEquals(List.of(), routes.find("GET", "plain").route().middlewareFunctionIds());
+        assertEquals(3, w.frames.size(), String.valueOf(w.frames));
+        w.frames.forEach(f -> assertTrue(f.contains("trigger_registration_failed")
+                && f.contains("middleware_function_ids"), f));
+        assertNull(routes.find("GET", "x"));
+        assertNull(routes.find("GET", "y"));
+        assertNull(routes.find("GET", "z"));
+    }
+
+    @Test
     void the_same_method_and_path_registered_again_replaces_the_route() {
         var w = new Recording();
         register(w, "t1", "old", "{\"api_path\":\"x\"}");
