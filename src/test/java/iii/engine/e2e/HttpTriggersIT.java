@@ -553,6 +553,78 @@ class HttpTriggersIT extends E2eSupport {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Sdk.class, names = {"V0_2_1", "V0_11_6", "V0_22_1"})
+    void health_on_the_trigger_listener_is_a_workers_route_or_404_and_microprofile_health_stays_on_the_worker_port(
+            Sdk sdk) {
+        var none = get("health");
+        assertEquals(404, none.statusCode(), none::body);
+        assertEquals("NOT_FOUND", JsonKit.str(json(none), "error.code"), "iii's route-miss 404, not the server's");
+        assertEquals(404, get("health/live").statusCode());
+
+        NodeWorker w = node(sdk);
+        String fn = fid("healthcheck");
+        w.registerFunction(fn, "constant", "result", JsonKit.obj("status_code", 200, "body",
+                JsonKit.obj("status", "healthy", "service", "iii-sdk-test")));
+        String handle = w.registerTrigger("http", fn, JsonKit.obj("api_path", "health", "http_method", "GET",
+                "description", "Healthcheck endpoint"));
+
+        var served = awaitServed("health");
+        assertEquals(200, served.statusCode());
+        assertEquals(JsonKit.obj("status", "healthy", "service", "iii-sdk-test"), json(served));
+        var server = send(HttpRequest.newBuilder(ArquillianEngine.httpUri(base).resolve("/health")));
+        assertEquals(200, server.statusCode(), server::body);
+        assertEquals("UP", JsonKit.str(json(server), "status"), "MicroProfile Health on the worker port");
+        assertEquals(1, w.events(NodeWorker.invoked(fn)).size(), "the worker port's /health is not the route");
+
+        w.unregisterTrigger(handle);
+        awaitNotFound("health");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Sdk.class, names = {"V0_2_1", "V0_11_6", "V0_22_1"})
+    void form_and_multipart_bodies_reach_the_handler_as_iii_maps_them_with_a_null_body(Sdk sdk) {
+        NodeWorker w = node(sdk);
+        String prefix = "e2e-" + shortId();
+        String fn = fid("form");
+        w.registerFunction(fn, "http-echo");
+        w.registerTrigger("http", fn, httpTrigger(prefix + "/form", "POST"));
+        Await.untilTrue(prefix + "/form served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/form"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode() != 404);
+        int before = w.events(NodeWorker.invoked(fn)).size();
+
+        var form = send(HttpRequest.newBuilder(trigger(prefix + "/form?via=form"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("name=John+Doe&email=john%40example.com&age=30&age=31")));
+        assertEquals(200, form.statusCode(), form::body);
+        var received = json(form).getJsonObject("received");
+        assertEquals(JsonValue.NULL, received.get("body"), "iii parses no form into body");
+        assertEquals("application/x-www-form-urlencoded", JsonKit.str(received, "headers.content-type"));
+        assertEquals("form", JsonKit.str(received, "query_params.via"));
+
+        String boundary = "----iii" + shortId();
+        String multipart = "--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"title\"\r\n\r\nTest Document\r\n"
+                + "--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"file\"; filename=\"handbook.pdf\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n%PDF-1.4 not really\r\n"
+                + "--" + boundary + "--\r\n";
+        var upload = send(HttpRequest.newBuilder(trigger(prefix + "/form"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(multipart)));
+        assertEquals(200, upload.statusCode(), upload::body);
+        received = json(upload).getJsonObject("received");
+        assertEquals(JsonValue.NULL, received.get("body"), "iii parses no multipart into body");
+        assertEquals("multipart/form-data; boundary=" + boundary, JsonKit.str(received, "headers.content-type"),
+                "the boundary reaches the handler, which reads the parts from the raw body");
+
+        var broken = send(HttpRequest.newBuilder(trigger(prefix + "/form"))
+                .header("Content-Type", "multipart/form-data; boundary=")
+                .POST(HttpRequest.BodyPublishers.ofString("--nothing like the boundary")));
+        assertEquals(200, broken.statusCode(), "nothing is parsed, so nothing is refused: " + broken.body());
+        assertEquals(before + 3, w.events(NodeWorker.invoked(fn)).size());
+    }
+
     @Test
     void the_trigger_listener_has_no_worker_socket_and_the_worker_listener_serves_no_routes() {
         NodeWorker w = node(Sdk.V0_11_6);
