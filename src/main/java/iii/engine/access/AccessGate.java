@@ -78,10 +78,11 @@ public class AccessGate {
     }
 
     /**
-     * Hands {@code message} of a session's worker to {@code handler}, checked and rewritten, or answers it here. With
-     * registration hooks set, a session's messages reach the handler in the order they arrived.
+     * Hands {@code message} of a session's worker ({@code chars} characters as it arrived) to {@code handler},
+     * checked and rewritten, or answers it here. With registration hooks set, a session's messages reach the handler
+     * in the order they arrived.
      */
-    public void admit(Worker from, Message message, Consumer<Message> handler) {
+    public void admit(Worker from, Message message, int chars, Consumer<Message> handler) {
         var session = from.session();
         if (!config.hasHooks()) {
             var admitted = check(from, session.grant(), message).toCompletableFuture().getNow(null);
@@ -90,7 +91,7 @@ public class AccessGate {
             }
             return;
         }
-        var queued = session.after(() -> check(from, session.grant(), message).thenAccept(admitted -> {
+        var queued = session.after(chars, () -> check(from, session.grant(), message).thenAccept(admitted -> {
             if (admitted != null && !from.isRetired()) {
                 handler.accept(admitted);
             }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -16,12 +17,15 @@ public final class RbacSession {
 
     /** Messages that may wait behind a hook's answer; more are refused. */
     static final int MAX_WAITING = 1024;
+    /** Characters of frames that may wait behind a hook's answer; more are refused. */
+    static final long MAX_WAITING_CHARS = 32L << 20;
 
     private final Grant grant;
     /** Ids a hook renamed: registered id → the id the worker registered, and back. */
     private final Map<String, String> localIds = new ConcurrentHashMap<>();
     private final Map<String, String> registeredIds = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong waitingChars = new AtomicLong();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     public RbacSession(Grant grant) {
@@ -62,12 +66,14 @@ public final class RbacSession {
     }
 
     /**
-     * Runs {@code step} once every earlier step has completed; false (and nothing runs) when too many wait already.
-     * Steps are started by the thread that completes the one before, or at once when none is pending.
+     * Runs {@code step}, the handling of a frame of {@code chars} characters, once every earlier step has completed;
+     * false (and nothing runs) when too many messages or characters wait already. Steps are started by the thread
+     * that completes the one before, or at once when none is pending.
      */
-    boolean after(Supplier<CompletionStage<Void>> step) {
-        if (waiting.incrementAndGet() > MAX_WAITING) {
+    boolean after(long chars, Supplier<CompletionStage<Void>> step) {
+        if (waiting.incrementAndGet() > MAX_WAITING || waitingChars.addAndGet(chars) > MAX_WAITING_CHARS) {
             waiting.decrementAndGet();
+            waitingChars.addAndGet(-chars);
             return false;
         }
         synchronized (this) {
@@ -80,7 +86,10 @@ public final class RbacSession {
                             return CompletableFuture.<Void>failedFuture(e);
                         }
                     })
-                    .whenComplete((ignored, failure) -> waiting.decrementAndGet());
+                    .whenComplete((ignored, failure) -> {
+                        waiting.decrementAndGet();
+                        waitingChars.addAndGet(-chars);
+                    });
         }
         return true;
     }

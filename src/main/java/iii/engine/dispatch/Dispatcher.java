@@ -99,7 +99,7 @@ public class Dispatcher {
         }
         from.spokeProtocol();
         if (from.session() != null) {
-            gate.admit(from, message, admitted -> dispatch(from, admitted));
+            gate.admit(from, message, frame.length(), admitted -> dispatch(from, admitted));
         } else {
             dispatch(from, message);
         }

@@ -671,6 +671,28 @@ class AccessGateTest {
         assertEquals(1024, session.received("pong").size());
     }
 
+    @Test
+    void tooManyCharactersWaitingForAHookAreRefused() {
+        start(null, FUNCTION_HOOK, null, null, 60_000);
+        var hooks = engine.connect().register(FUNCTION_HOOK);
+        var session = engine.connect(grant("alice", "api::*"));
+        var big = "\"" + "x".repeat(900 * 1024) + "\"";
+
+        session.register("echo");
+        var input = hooks.await("invokefunction");
+        int queued = 0;
+        while (session.received("invocationresult").isEmpty() && queued < 100) {
+            session.say(invoke(UUID.randomUUID().toString(), "api::add", big));
+            queued++;
+        }
+
+        // 32 Mi characters wait at most: the 37th frame of 900 Ki is refused, the ones before wait for the hook
+        assertEquals(37, queued);
+        assertForbidden(session.await("invocationresult"), "too many messages wait for registration checks");
+        hooks.say(answer(input, "{}"));
+        assertSame(session.worker, engine.functions.get("echo").owner());
+    }
+
     // reattach
 
     private static String reattach(TestEngine.TestWorker previous) {
