@@ -78,7 +78,7 @@ public class UpgradeFilter extends HttpFilter {
                 try {
                     ticket = authenticator.admit(request);
                 } catch (Authenticator.Refused refused) {
-                    response.sendError(refused.status(), refused.getMessage());
+                    refuse(response, refused);
                     return;
                 }
             }
@@ -89,6 +89,18 @@ public class UpgradeFilter extends HttpFilter {
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /** iii's AUTH_ERROR body, as JSON, with the refusal's status; the reason stays out of the status line. */
+    private static void refuse(HttpServletResponse response, Authenticator.Refused refused) throws IOException {
+        response.setStatus(refused.status());
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Connection", "close");
+        response.getWriter().write(jakarta.json.Json.createObjectBuilder()
+                .add("error", jakarta.json.Json.createObjectBuilder()
+                        .add("code", "AUTH_ERROR").add("message", refused.getMessage()))
+                .build().toString());
     }
 
     private boolean guardable(Class<?> tyrusHandler) {

@@ -128,8 +128,9 @@ public class Invoker {
             finish(routed, stopped());
             return routed.future();
         }
-        owner.send(Codec.encode(new InvokeFunction(routed.id(), owner.localId(call.functionId()), call.data(), call.traceparent(),
-                call.baggage(), null, call.metadata())));
+        // a session's worker knows its functions by the ids it registered (before a prefix or a hook's rename)
+        owner.send(Codec.encode(new InvokeFunction(routed.id(), owner.localId(call.functionId()), call.data(),
+                call.traceparent(), call.baggage(), null, call.metadata())));
         return routed.future();
     }
 
