@@ -188,9 +188,9 @@ class ChannelsIT extends E2eSupport {
         int samples = 0;
         while (!read.isDone()) {
             JsonObject health = channelsHealth();
-            peakBuffered = Math.max(peakBuffered, health.getJsonNumber("buffered_bytes").longValue());
-            peakHeapAfterGc = Math.max(peakHeapAfterGc, health.getJsonNumber("heap_after_gc_bytes").longValue());
-            peakHeap = Math.max(peakHeap, health.getJsonNumber("heap_used_bytes").longValue());
+            peakBuffered = Math.max(peakBuffered, number(health, "buffered_bytes"));
+            peakHeapAfterGc = Math.max(peakHeapAfterGc, number(health, "heap_after_gc_bytes"));
+            peakHeap = Math.max(peakHeap, number(health, "heap_used_bytes"));
             samples++;
             try {
                 read.get(200, TimeUnit.MILLISECONDS);
@@ -207,12 +207,12 @@ class ChannelsIT extends E2eSupport {
         assertEquals(wrote.getString("sha256"), result.getString("sha256"), result::toString);
 
         long bound = (16 + 8) * 64L * 1024;
-        long peakInChannel = channelsHealth().getJsonNumber("peak_buffered_bytes").longValue();
+        long peakInChannel = number(channelsHealth(), "peak_buffered_bytes");
         System.out.printf("slow reader: %d MiB in %d ms (writer done after %d ms); %d samples: peak buffered %d KiB"
                         + " (channel's own peak %d KiB), heap after GC %d -> peak %d MiB, heap used peak %d MiB%n",
                 total / MIB, result.getJsonNumber("elapsed_ms").longValue(), wrote.getJsonNumber("elapsed_ms")
                         .longValue(), samples, peakBuffered / 1024, peakInChannel / 1024,
-                before.getJsonNumber("heap_after_gc_bytes").longValue() / MIB, peakHeapAfterGc / MIB, peakHeap / MIB);
+                number(before, "heap_after_gc_bytes") / MIB, peakHeapAfterGc / MIB, peakHeap / MIB);
         assertTrue(peakBuffered <= bound, "the channel held " + peakBuffered + " bytes, more than " + bound);
         awaitNoChannels();
     }
@@ -222,6 +222,12 @@ class ChannelsIT extends E2eSupport {
     private static void report(String what, long bytes, long millis) {
         System.out.printf("%s: %d MiB in %d ms = %.1f MB/s%n", what, bytes / MIB, millis,
                 bytes / 1e6 / Math.max(1, millis) * 1000);
+    }
+
+    /** A number of health data, which the server may write as a JSON number or as a string. */
+    private static long number(JsonObject data, String key) {
+        return data.get(key) instanceof JsonString text ? Long.parseLong(text.getString())
+                : data.getJsonNumber(key).longValue();
     }
 
     /** The data of the engine's {@code iii-channels} liveness check. */
@@ -243,7 +249,7 @@ class ChannelsIT extends E2eSupport {
 
     private void awaitNoChannels() {
         Await.untilTrue("no channel left", MEDIUM,
-                () -> channelsHealth().getJsonNumber("open").intValue() == 0);
+                () -> number(channelsHealth(), "open") == 0);
     }
 
     /** A raw upgrade request for {@code pathAndQuery}; the status line, and the body when it is refused. */
