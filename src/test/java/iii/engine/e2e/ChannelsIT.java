@@ -15,11 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -144,6 +146,36 @@ class ChannelsIT extends E2eSupport {
         taken.abort();
     }
 
+    @Test
+    void frames_pass_in_order_and_a_frame_over_the_limit_ends_the_stream_as_broken() throws Exception {
+        NodeWorker owner = node(Sdk.V0_22_1);
+        JsonObject ref = owner.requestOk(NodeWorker.command("channelCreate", "handle", "c"))
+                .getJsonObject("reader_ref");
+        String end = "/ws/channels/" + ref.getString("channel_id") + "?key=" + ref.getString("access_key") + "&dir=";
+        Frames received = new Frames();
+        WebSocket reader = HTTP.newWebSocketBuilder().buildAsync(ws().resolve(end + "read"), received)
+                .get(10, TimeUnit.SECONDS);
+        Closes writerCloses = new Closes();
+        WebSocket writer = HTTP.newWebSocketBuilder().buildAsync(ws().resolve(end + "write"), writerCloses)
+                .get(10, TimeUnit.SECONDS);
+
+        writer.sendText("a", true).get(10, TimeUnit.SECONDS);
+        writer.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, TimeUnit.SECONDS);
+        writer.sendText("b", true).get(10, TimeUnit.SECONDS);
+        try {
+            writer.sendBinary(ByteBuffer.allocate(17 * MIB), true).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // the engine may close the socket before the client finished sending the refused frame
+        }
+
+        assertEquals(1009, writerCloses.closed.get(30, TimeUnit.SECONDS));
+        assertEquals(1011, received.closed.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("text:a", "binary:3", "text:b"), received.frames);
+        reader.abort();
+        writer.abort();
+        awaitNoChannels();
+    }
+
     @ParameterizedTest
     @EnumSource(value = Sdk.class, names = {"V0_11_6", "V0_22_1"})
     void a_writer_killed_mid_stream_ends_the_readers_stream_and_leaves_no_channel(Sdk sdk) {
@@ -183,12 +215,14 @@ class ChannelsIT extends E2eSupport {
         CompletableFuture<JsonObject> written = writer.requestAsync(NodeWorker.command("channelWrite", "handle", "c",
                 "bytes", total, "seed", 5));
         long peakBuffered = 0;
+        long peakInChannel = 0;
         long peakHeapAfterGc = 0;
         long peakHeap = 0;
         int samples = 0;
         while (!read.isDone()) {
             JsonObject health = channelsHealth();
             peakBuffered = Math.max(peakBuffered, number(health, "buffered_bytes"));
+            peakInChannel = Math.max(peakInChannel, number(health, "peak_buffered_bytes"));
             peakHeapAfterGc = Math.max(peakHeapAfterGc, number(health, "heap_after_gc_bytes"));
             peakHeap = Math.max(peakHeap, number(health, "heap_used_bytes"));
             samples++;
@@ -207,13 +241,13 @@ class ChannelsIT extends E2eSupport {
         assertEquals(wrote.getString("sha256"), result.getString("sha256"), result::toString);
 
         long bound = (16 + 8) * 64L * 1024;
-        long peakInChannel = number(channelsHealth(), "peak_buffered_bytes");
         System.out.printf("slow reader: %d MiB in %d ms (writer done after %d ms); %d samples: peak buffered %d KiB"
                         + " (channel's own peak %d KiB), heap after GC %d -> peak %d MiB, heap used peak %d MiB%n",
                 total / MIB, result.getJsonNumber("elapsed_ms").longValue(), wrote.getJsonNumber("elapsed_ms")
                         .longValue(), samples, peakBuffered / 1024, peakInChannel / 1024,
                 number(before, "heap_after_gc_bytes") / MIB, peakHeapAfterGc / MIB, peakHeap / MIB);
         assertTrue(peakBuffered <= bound, "the channel held " + peakBuffered + " bytes, more than " + bound);
+        assertTrue(peakInChannel <= bound, "the channel held at most " + peakInChannel + " bytes, more than " + bound);
         awaitNoChannels();
     }
 
@@ -292,7 +326,7 @@ class ChannelsIT extends E2eSupport {
     }
 
     /** Records the close code a WebSocket gets. */
-    private static final class Closes implements WebSocket.Listener {
+    private static class Closes implements WebSocket.Listener {
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
         @Override
@@ -304,6 +338,35 @@ class ChannelsIT extends E2eSupport {
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
             closed.completeExceptionally(error);
+        }
+    }
+
+    /** Records the frames a reader's WebSocket gets (text, and the size of binary ones), then its close code. */
+    private static final class Frames extends Closes {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        private final StringBuilder text = new StringBuilder();
+        private long binary;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                frames.add("text:" + text);
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            binary += data.remaining();
+            if (last) {
+                frames.add("binary:" + binary);
+                binary = 0;
+            }
+            webSocket.request(1);
+            return null;
         }
     }
 }
