@@ -52,6 +52,8 @@ class ChannelsIT extends E2eSupport {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final int MIB = 1024 * 1024;
     private static final List<Sdk> CHANNEL_SDKS = List.of(Sdk.V0_11_6, Sdk.V0_22_1);
+    /** MiB sent worker to worker ({@code -Diii.it.channel-mib=N} for a throughput figure). */
+    private static final long STREAMED = Long.getLong("iii.it.channel-mib", 6) * MIB;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -73,7 +75,7 @@ class ChannelsIT extends E2eSupport {
         JsonObject channel = writer.requestOk(NodeWorker.command("channelCreate", "handle", "c"));
 
         CompletableFuture<JsonObject> read = writer.callAsync(fn, JsonKit.obj("reader", channel.get("reader_ref")));
-        JsonObject written = writer.request(NodeWorker.command("channelWrite", "handle", "c", "bytes", 6 * MIB,
+        JsonObject written = writer.request(NodeWorker.command("channelWrite", "handle", "c", "bytes", STREAMED,
                 "seed", 7, "texts", JsonKit.arr("first", "second"), "end_texts", JsonKit.arr("last")),
                 Duration.ofSeconds(60));
         JsonObject answer = writer.join(read, Duration.ofSeconds(60), "the reader's answer");
@@ -81,10 +83,10 @@ class ChannelsIT extends E2eSupport {
         assertTrue(written.getBoolean("ok"), written::toString);
         assertTrue(answer.getBoolean("ok"), answer::toString);
         JsonObject result = answer.getJsonObject("result");
-        assertEquals(6L * MIB, result.getJsonNumber("bytes").longValue(), result::toString);
+        assertEquals(STREAMED, result.getJsonNumber("bytes").longValue(), result::toString);
         assertEquals(written.getString("sha256"), result.getString("sha256"));
         assertEquals(List.of("first", "second", "last"), result.getJsonArray("texts").getValuesAs(JsonString::getString));
-        report("worker→worker " + creator + "→" + peer, 6L * MIB, result.getJsonNumber("elapsed_ms").longValue());
+        report("worker→worker " + creator + "→" + peer, STREAMED, result.getJsonNumber("elapsed_ms").longValue());
         awaitNoChannels();
     }
 
