@@ -27,7 +27,7 @@
 // assert on SDK warnings (e.g. "[iii] Trigger registration failed ...").
 
 import { Console } from 'node:console';
-import { createHash } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 
@@ -197,17 +197,6 @@ function describeResult(result) {
 // Channels (0.11.6+): `iii.createChannel()` (0.11.6) or `createChannel(iii)` from 'iii-sdk/helpers' (0.22.1), and the
 // ChannelWriter / ChannelReader objects the SDK makes of channel references found in a handler's payload.
 
-/** `length` bytes that depend on `seed` only, so reader and writer agree on the digest without sending it. */
-function pattern(length, seed) {
-  const buf = Buffer.allocUnsafe(length);
-  let x = (seed >>> 0) || 1;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    buf[i] = x >>> 24;
-  }
-  return buf;
-}
-
 async function createChannelPair(bufferSize) {
   if (legacy) unsupported('channels');
   if (typeof iii.createChannel === 'function') return iii.createChannel(bufferSize);
@@ -216,17 +205,18 @@ async function createChannelPair(bufferSize) {
 }
 
 /**
- * Writes through a ChannelWriter: each of `texts` with sendMessage, then `bytes` bytes of pattern(seed) through its
- * Writable in pieces of `piece` bytes (the SDK cuts them into 64 KiB frames), then `end_texts`, then ends the stream.
+ * Writes through a ChannelWriter: each of `texts` with sendMessage, then `bytes` random bytes through its Writable in
+ * pieces of `piece` bytes (the SDK cuts them into 64 KiB frames), then `end_texts`, then ends the stream. The answer
+ * has the SHA-256 of what was written, for the reader's side to compare.
  */
 async function writeChannel(writer, spec) {
   const started = Date.now();
   const hash = createHash('sha256');
   for (const text of spec.texts ?? []) writer.sendMessage(text);
-  const data = pattern(spec.bytes ?? 0, spec.seed ?? 1);
+  const total = spec.bytes ?? 0;
   const piece = spec.piece ?? 1024 * 1024;
-  for (let offset = 0; offset < data.length; offset += piece) {
-    const part = data.subarray(offset, Math.min(offset + piece, data.length));
+  for (let offset = 0; offset < total; offset += piece) {
+    const part = randomFillSync(Buffer.allocUnsafe(Math.min(piece, total - offset)));
     hash.update(part);
     await new Promise((resolve, reject) => writer.stream.write(part, (err) => (err ? reject(err) : resolve())));
     if (spec.report_progress) emit({ event: 'channelWriteProgress', written: offset + part.length });
@@ -236,7 +226,7 @@ async function writeChannel(writer, spec) {
     writer.stream.once('error', reject);
     writer.stream.end(resolve);
   });
-  return { bytes: data.length, sha256: hash.digest('hex'), elapsed_ms: Date.now() - started };
+  return { bytes: total, sha256: hash.digest('hex'), elapsed_ms: Date.now() - started };
 }
 
 /** Reads a ChannelReader to its end: readAll(), or its Readable with `delay_ms` after each chunk (a slow reader). */
@@ -247,9 +237,11 @@ async function readChannel(reader, spec) {
   const hash = createHash('sha256');
   let bytes = 0;
   let error = null;
+  let firstAt = 0;
   try {
     if (spec.delay_ms) {
       for await (const chunk of reader.stream) {
+        if (!firstAt) firstAt = Date.now();
         hash.update(chunk);
         bytes += chunk.length;
         await sleep(spec.delay_ms);
@@ -262,7 +254,9 @@ async function readChannel(reader, spec) {
   } catch (err) {
     error = describeError(err);
   }
-  return { bytes, sha256: hash.digest('hex'), texts, error, elapsed_ms: Date.now() - started };
+  const now = Date.now();
+  return { bytes, sha256: hash.digest('hex'), texts, error, elapsed_ms: now - started,
+    streaming_ms: firstAt ? now - firstAt : 0 };
 }
 
 /** What a payload looks like in an event: channel objects the SDK made of references are named, not dumped. */

@@ -86,7 +86,7 @@ class ChannelsIT extends E2eSupport {
         assertEquals(STREAMED, result.getJsonNumber("bytes").longValue(), result::toString);
         assertEquals(written.getString("sha256"), result.getString("sha256"));
         assertEquals(List.of("first", "second", "last"), result.getJsonArray("texts").getValuesAs(JsonString::getString));
-        report("worker→worker " + creator + "→" + peer, STREAMED, result.getJsonNumber("elapsed_ms").longValue());
+        report("worker→worker " + creator + "→" + peer, STREAMED, written.getJsonNumber("elapsed_ms").longValue());
         awaitNoChannels();
     }
 
@@ -101,7 +101,7 @@ class ChannelsIT extends E2eSupport {
         JsonObject channel = reader.requestOk(NodeWorker.command("channelCreate", "handle", "c"));
 
         CompletableFuture<JsonObject> write = reader.callAsync(fn, JsonKit.obj("writer", channel.get("writer_ref"),
-                "bytes", 5 * MIB + 123, "seed", 11, "texts", JsonKit.arr("hello")));
+                "bytes", 5 * MIB + 123, "texts", JsonKit.arr("hello")));
         JsonObject read = reader.request(NodeWorker.command("channelRead", "handle", "c"), Duration.ofSeconds(60));
         JsonObject answer = reader.join(write, Duration.ofSeconds(60), "the writer's answer");
 
@@ -188,7 +188,7 @@ class ChannelsIT extends E2eSupport {
         awaitFunctionListed(fn);
         JsonObject channel = writer.requestOk(NodeWorker.command("channelCreate", "handle", "c"));
         writer.callAsync(fn, JsonKit.obj("reader", channel.get("reader_ref")));
-        writer.requestAsync(NodeWorker.command("channelWrite", "handle", "c", "bytes", 256 * MIB, "seed", 3,
+        writer.requestAsync(NodeWorker.command("channelWrite", "handle", "c", "bytes", 256 * MIB,
                 "report_progress", true));
         writer.await(e -> "channelWriteProgress".equals(NodeWorker.type(e))
                 && e.getJsonNumber("written").longValue() >= 4L * MIB, Duration.ofSeconds(60), "4 MiB written");
@@ -215,7 +215,7 @@ class ChannelsIT extends E2eSupport {
         CompletableFuture<JsonObject> read = writer.callAsync(fn, JsonKit.obj("reader", channel.get("reader_ref"),
                 "delay_ms", 3));
         CompletableFuture<JsonObject> written = writer.requestAsync(NodeWorker.command("channelWrite", "handle", "c",
-                "bytes", total, "seed", 5));
+                "bytes", total));
         long peakBuffered = 0;
         long peakInChannel = 0;
         long peakHeapAfterGc = 0;
