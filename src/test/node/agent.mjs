@@ -27,6 +27,7 @@
 // assert on SDK warnings (e.g. "[iii] Trigger registration failed ...").
 
 import { Console } from 'node:console';
+import { createHash, randomFillSync } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { format } from 'node:util';
 
@@ -147,6 +148,7 @@ emit({ event: 'started', sdk: args.sdk, name: workerName, pid: process.pid, tele
 // Worker state kept by the "user code"
 
 const functionRefs = new Map(); // function_id -> FunctionRef
+const channels = new Map(); // handle -> { writer, reader, writerRef, readerRef } (createChannel of 0.11.6+)
 const triggerTypes = new Map(); // type id -> { input, ref, active: Map<trigger id, TriggerConfig>, failRegister }
 const triggerHandles = new Map(); // handle -> Trigger (returned by registerTrigger)
 const subscriptions = new Map(); // handle -> unsubscribe function (onFunctionsAvailable)
@@ -191,10 +193,88 @@ function describeResult(result) {
   return { result_type: Array.isArray(result) ? 'array' : typeof result, result };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Channels (0.11.6+): `iii.createChannel()` (0.11.6) or `createChannel(iii)` from 'iii-sdk/helpers' (0.22.1), and the
+// ChannelWriter / ChannelReader objects the SDK makes of channel references found in a handler's payload.
+
+async function createChannelPair(bufferSize) {
+  if (legacy) unsupported('channels');
+  if (typeof iii.createChannel === 'function') return iii.createChannel(bufferSize);
+  const helpers = await import(`iii-sdk-${args.sdk}/helpers`);
+  return helpers.createChannel(iii, bufferSize);
+}
+
+/**
+ * Writes through a ChannelWriter: each of `texts` with sendMessage, then `bytes` random bytes through its Writable in
+ * pieces of `piece` bytes (the SDK cuts them into 64 KiB frames), then `end_texts`, then ends the stream. The answer
+ * has the SHA-256 of what was written, for the reader's side to compare.
+ */
+async function writeChannel(writer, spec) {
+  const started = Date.now();
+  const hash = createHash('sha256');
+  for (const text of spec.texts ?? []) writer.sendMessage(text);
+  const total = spec.bytes ?? 0;
+  const piece = spec.piece ?? 1024 * 1024;
+  for (let offset = 0; offset < total; offset += piece) {
+    const part = randomFillSync(Buffer.allocUnsafe(Math.min(piece, total - offset)));
+    hash.update(part);
+    await new Promise((resolve, reject) => writer.stream.write(part, (err) => (err ? reject(err) : resolve())));
+    if (spec.report_progress) emit({ event: 'channelWriteProgress', written: offset + part.length });
+  }
+  for (const text of spec.end_texts ?? []) writer.sendMessage(text);
+  await new Promise((resolve, reject) => {
+    writer.stream.once('error', reject);
+    writer.stream.end(resolve);
+  });
+  return { bytes: total, sha256: hash.digest('hex'), elapsed_ms: Date.now() - started };
+}
+
+/** Reads a ChannelReader to its end: readAll(), or its Readable with `delay_ms` after each chunk (a slow reader). */
+async function readChannel(reader, spec) {
+  const started = Date.now();
+  const texts = [];
+  reader.onMessage((msg) => texts.push(msg));
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let error = null;
+  let firstAt = 0;
+  try {
+    if (spec.delay_ms) {
+      for await (const chunk of reader.stream) {
+        if (!firstAt) firstAt = Date.now();
+        hash.update(chunk);
+        bytes += chunk.length;
+        await sleep(spec.delay_ms);
+      }
+    } else {
+      const all = await reader.readAll();
+      hash.update(all);
+      bytes = all.length;
+    }
+  } catch (err) {
+    error = describeError(err);
+  }
+  const now = Date.now();
+  return { bytes, sha256: hash.digest('hex'), texts, error, elapsed_ms: now - started,
+    streaming_ms: firstAt ? now - firstAt : 0 };
+}
+
+/** What a payload looks like in an event: channel objects the SDK made of references are named, not dumped. */
+function describePayload(value) {
+  if (value === null || typeof value !== 'object') return value;
+  if (value.constructor?.name === 'ChannelReader' || value.constructor?.name === 'ChannelWriter') {
+    return { channel: value.constructor.name };
+  }
+  if (Array.isArray(value)) return value.map(describePayload);
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = describePayload(v);
+  return out;
+}
+
 function makeHandler(functionId, spec) {
   const behaviour = spec.behaviour ?? 'echo';
   return async (data, metadata) => {
-    const ev = { event: 'invoked', function_id: functionId, data: data === undefined ? null : data };
+    const ev = { event: 'invoked', function_id: functionId, data: data === undefined ? null : describePayload(data) };
     if (data === undefined) ev.data_undefined = true;
     if (metadata !== undefined) ev.metadata = metadata;
     emit(ev);
@@ -225,6 +305,18 @@ function makeHandler(functionId, spec) {
           delete received.response;
         }
         return { status_code: spec.status_code ?? 200, headers: spec.headers ?? {}, body: { received } };
+      }
+      case 'channel-read': {
+        // data.reader: a channel reference the SDK turned into a ChannelReader; data.delay_ms: a slow reader
+        const result = await readChannel(data.reader, { delay_ms: data.delay_ms ?? spec.delay_ms });
+        emit({ event: 'channelRead', function_id: functionId, ...result });
+        return result;
+      }
+      case 'channel-write': {
+        // data.writer: a channel reference the SDK turned into a ChannelWriter
+        const result = await writeChannel(data.writer, data);
+        emit({ event: 'channelWritten', function_id: functionId, ...result });
+        return result;
       }
       case 'forward': {
         // Calls another function with the same payload and returns its result (chains across workers).
@@ -471,6 +563,28 @@ const commands = {
     if (typeof iii.listWorkers === 'function') return { via: 'helper', workers: await iii.listWorkers() };
     const r = await callFunction('engine::workers::list', cmd.data ?? {}, cmd.timeout_ms);
     return { via: 'trigger', workers: r?.workers };
+  },
+
+  /** Creates a channel (0.11.6+ public API) and keeps its writer and reader under `handle`. */
+  async channelCreate(cmd) {
+    const handle = cmd.handle ?? `channel-${++handleSeq}`;
+    const channel = await createChannelPair(cmd.buffer_size);
+    channels.set(handle, channel);
+    return { handle, writer_ref: channel.writerRef, reader_ref: channel.readerRef };
+  },
+
+  /** Writes through the writer of channel `handle` (see writeChannel) and ends it. */
+  async channelWrite(cmd) {
+    const channel = channels.get(requireString(cmd, 'handle'));
+    if (!channel) throw new Error(`unknown channel ${cmd.handle}`);
+    return writeChannel(channel.writer, cmd);
+  },
+
+  /** Reads the reader of channel `handle` to its end (see readChannel). */
+  async channelRead(cmd) {
+    const channel = channels.get(requireString(cmd, 'handle'));
+    if (!channel) throw new Error(`unknown channel ${cmd.handle}`);
+    return readChannel(channel.reader, cmd);
   },
 
   async exit(cmd) {

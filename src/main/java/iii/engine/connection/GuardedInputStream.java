@@ -4,17 +4,33 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 
 import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The upgraded connection's input as the container's WebSocket layer reads it: the bytes go through
  * {@link InboundFrames} on their way, and every read that brings bytes tells {@code heard} that the peer is alive, even
  * in the middle of a frame that takes minutes to arrive.
+ *
+ * <p>It can also stop the WebSocket layer's reading ({@link #pause()}), which Jakarta WebSocket has no API for: the
+ * container's WebSocket layer reads while the stream {@link #isReady()}, so a paused stream yields nothing and says it
+ * is not ready, without asking the container, which therefore does not call back with more data; the bytes wait in
+ * the TCP connection and the peer's sends stall. {@link #resume} lets the WebSocket layer read again, from an engine
+ * thread, once nothing of that reading is still running.
  */
 final class GuardedInputStream extends ServletInputStream {
 
     private final ServletInputStream in;
     private final InboundFrames frames;
     private volatile Runnable heard = () -> { };
+
+    private static final int RUNNING = 0;
+    /** Asked to pause; the WebSocket layer still reads until it asks whether more is ready. */
+    private static final int PAUSING = 1;
+    /** The WebSocket layer stopped reading; only {@link #resume} starts it again. */
+    private static final int PARKED = 2;
+    private final AtomicInteger gate = new AtomicInteger(RUNNING);
+    private volatile Runnable readMore;
 
     GuardedInputStream(ServletInputStream in, InboundFrames frames) {
         this.in = in;
@@ -26,9 +42,43 @@ final class GuardedInputStream extends ServletInputStream {
         this.heard = heard;
     }
 
+    /** How the WebSocket layer reads what is available again after a pause. */
+    void onResume(Runnable readMore) {
+        this.readMore = readMore;
+    }
+
+    /** Stops passing bytes on at the end of the current read; false where reading cannot be resumed. */
+    boolean pause() {
+        if (readMore == null) {
+            return false;
+        }
+        gate.compareAndSet(RUNNING, PAUSING);
+        return true;
+    }
+
+    /** Passes bytes on again; if the WebSocket layer had stopped reading, it reads again on {@code executor}. */
+    void resume(Executor executor) {
+        while (true) {
+            int state = gate.get();
+            if (state == RUNNING) {
+                return;
+            }
+            if (gate.compareAndSet(state, RUNNING)) {
+                if (state == PARKED) {
+                    executor.execute(() -> {
+                        if (isReady()) {
+                            readMore.run();
+                        }
+                    });
+                }
+                return;
+            }
+        }
+    }
+
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
+        if (len == 0 || gate.get() != RUNNING) {
             return 0;
         }
         if (frames.hasPending()) {
@@ -80,6 +130,10 @@ final class GuardedInputStream extends ServletInputStream {
 
     @Override
     public boolean isReady() {
+        int state = gate.get();
+        if (state == PARKED || state == PAUSING && gate.compareAndSet(PAUSING, PARKED)) {
+            return false;
+        }
         return frames.hasPending() || in.isReady();
     }
 

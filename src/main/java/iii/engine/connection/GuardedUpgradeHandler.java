@@ -44,6 +44,7 @@ public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        input.onResume(this::onDataAvailable);
         // the endpoint's @OnOpen runs inside Tyrus' init
         new ConnectionGuard(frames, input, connection, terminate).open(() -> super.init(new Guarded(connection, input)));
     }

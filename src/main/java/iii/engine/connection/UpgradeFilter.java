@@ -1,6 +1,7 @@
 package iii.engine.connection;
 
 import iii.engine.access.Authenticator;
+import iii.engine.channel.Channels;
 import iii.engine.config.EngineConfig;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -37,10 +38,17 @@ import java.util.logging.Logger;
  * this request answers with {@link GuardedUpgradeHandler}, Tyrus' class with {@link InboundFrames} in front. Undertow
  * upgrades without asking, and never loads that class.
  *
+ * <p>Channel sockets ({@code /ws/channels/{id}}, on both listeners) are authenticated by their access key alone: an
+ * upgrade for an unknown channel or with a wrong key is refused here with 404 "Channel not found", before any socket
+ * exists, and the RBAC authenticator is not asked.
+ *
  * <p>Other requests pass untouched (their parameters, possibly a body, are not read).
  */
 @WebFilter(filterName = "iii-upgrade", urlPatterns = "/*", asyncSupported = true)
 public class UpgradeFilter extends HttpFilter {
+
+    /** Where channel sockets live, on both listeners. */
+    static final String CHANNELS_PATH = "/ws/channels/";
 
     /** The request parameter that carries the peer's address into the WebSocket session. */
     static final String PEER_ADDRESS = "iii.peer-address";
@@ -52,6 +60,8 @@ public class UpgradeFilter extends HttpFilter {
     EngineConfig config;
     @Inject
     Authenticator authenticator;
+    @Inject
+    Channels channels;
 
     private FrameBudget budget;
     /** Null until the first upgrade tells whether the engine's handler can stand in for Tyrus'. */
@@ -72,7 +82,18 @@ public class UpgradeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         var gated = authenticator.isGated(request);
-        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+        var upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        var path = request.getRequestURI().substring(request.getContextPath().length());
+        if (upgrade && path.startsWith(CHANNELS_PATH)) {
+            var dir = request.getParameter("dir");
+            if (!"read".equals(dir) && !"write".equals(dir)) {
+                refuse(response, HttpServletResponse.SC_BAD_REQUEST, "dir must be read or write");
+            } else if (channels.find(path.substring(CHANNELS_PATH.length()), request.getParameter("key")) == null) {
+                refuse(response, HttpServletResponse.SC_NOT_FOUND, "Channel not found");
+            } else {
+                chain.doFilter(new Upgrading(request, null), response);
+            }
+        } else if (upgrade) {
             String ticket = null;
             if (gated) {
                 try {
@@ -101,6 +122,13 @@ public class UpgradeFilter extends HttpFilter {
                 .add("error", jakarta.json.Json.createObjectBuilder()
                         .add("code", "AUTH_ERROR").add("message", refused.getMessage()))
                 .build().toString());
+    }
+
+    /** A plain-text refusal, as iii answers it. */
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write(message);
     }
 
     private boolean guardable(Class<?> tyrusHandler) {

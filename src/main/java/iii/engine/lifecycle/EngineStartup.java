@@ -1,5 +1,6 @@
 package iii.engine.lifecycle;
 
+import iii.engine.channel.ChannelFunctions;
 import iii.engine.http.HttpTriggerType;
 import iii.engine.introspection.BuiltinFunctions;
 import iii.engine.telemetry.Logs;
@@ -13,10 +14,11 @@ import jakarta.enterprise.event.Observes;
 public class EngineStartup {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event, BuiltinFunctions builtins,
-               DiscoveryEvents discovery, HttpTriggerType http, Logs logs) {
+               DiscoveryEvents discovery, HttpTriggerType http, Logs logs, ChannelFunctions channels) {
         builtins.install();
         discovery.install();
         http.install();
         logs.install();
+        channels.install();
     }
 }

@@ -1,5 +1,6 @@
 package iii.engine.lifecycle;
 
+import iii.engine.channel.Channels;
 import iii.engine.invocation.Invoker;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.ServiceRegistry;
@@ -31,6 +32,7 @@ public class WorkerCleanup {
     private ServiceRegistry services;
     private Triggers triggers;
     private Invoker invoker;
+    private Channels channels;
     private Event<WorkerRetired> retired;
 
     protected WorkerCleanup() {
@@ -38,12 +40,13 @@ public class WorkerCleanup {
 
     @Inject
     public WorkerCleanup(WorkerRegistry workers, FunctionRegistry functions, ServiceRegistry services,
-                         Triggers triggers, Invoker invoker, Event<WorkerRetired> retired) {
+                         Triggers triggers, Invoker invoker, Channels channels, Event<WorkerRetired> retired) {
         this.workers = workers;
         this.functions = functions;
         this.services = services;
         this.triggers = triggers;
         this.invoker = invoker;
+        this.channels = channels;
         this.retired = retired;
     }
 
@@ -64,6 +67,7 @@ public class WorkerCleanup {
         invoker.haltAll(worker);
         triggers.workerLeft(worker);
         services.removeWorker(worker);
+        channels.removeOwnedBy(worker);
         workers.remove(worker);
         LOG.info(() -> "Worker " + worker + " disconnected; its " + worker.functionIds().size()
                 + " function(s) and triggers removed");

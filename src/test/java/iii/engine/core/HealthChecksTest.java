@@ -1,5 +1,8 @@
 package iii.engine.core;
 
+import iii.engine.channel.Channel;
+import iii.engine.channel.ChannelItem;
+import iii.engine.health.ChannelsLiveness;
 import iii.engine.health.DispatcherLiveness;
 import iii.engine.health.EngineRunState;
 import iii.engine.health.EngineStarted;
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +40,34 @@ class HealthChecksTest {
 
         assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
         assertTrue(engine.workers.all().isEmpty(), "the probe is not a worker");
+    }
+
+    @Test
+    void channelsCheckIsUpAndCountsOpenChannelsAndTheBytesTheyHold() {
+        var channel = engine.channels.create(4, null);
+        channel.takeWriter(new Channel.WriterEnd() {
+            @Override
+            public boolean pause() {
+                return true;
+            }
+
+            @Override
+            public void resume() {
+            }
+
+            @Override
+            public void close(String reason) {
+            }
+        });
+        channel.offer(ChannelItem.binary(ByteBuffer.allocate(1000)));
+
+        var response = new ChannelsLiveness(engine.channels).call();
+
+        assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
+        var data = response.getData().orElseThrow();
+        assertEquals(1L, data.get("open"));
+        assertEquals(1000L, data.get("buffered_bytes"));
+        assertEquals(1000L, data.get("peak_buffered_bytes"));
     }
 
     @Test

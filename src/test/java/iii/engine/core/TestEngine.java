@@ -7,6 +7,8 @@ import iii.engine.access.RbacSession;
 import iii.engine.telemetry.EngineTelemetry;
 
 import iii.engine.badinput.BadInputLog;
+import iii.engine.channel.ChannelFunctions;
+import iii.engine.channel.Channels;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.dispatch.Dispatcher;
@@ -88,6 +90,7 @@ public final class TestEngine implements AutoCloseable {
     final Dispatcher dispatcher;
     final OtlpRelay relay;
     final Logs logs;
+    final Channels channels;
     final TelemetryIngest telemetry;
     final BadInputLog badInput;
     final AccessGate gate;
@@ -119,7 +122,9 @@ public final class TestEngine implements AutoCloseable {
         externals = new ExternalFunctions(new HttpFunctionsConfig(List.of("127.0.0.1", "localhost"), false, true,
                 30_000), executors);
         discovery = new DiscoveryEvents(functions, triggerRegistry, triggers, invoker, executors, config);
-        cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
+        channels = new Channels(System::currentTimeMillis);
+        new ChannelFunctions(functions, channels).install();
+        cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker, channels,
                 new DirectEvent<>(event -> discovery.workerRetired(event)));
         new BuiltinFunctions(functions, workers, triggerRegistry, services,
                 new DirectEvent<>(event -> discovery.workerMetadataUpdated(event))).install();

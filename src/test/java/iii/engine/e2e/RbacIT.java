@@ -193,6 +193,18 @@ class RbacIT extends E2eSupport {
     // Authentication
 
     @Test
+    void channel_sockets_on_the_gated_listener_are_admitted_by_their_access_key_without_the_auth_function()
+            throws IOException {
+        JsonObject reader = authority.callOk("engine::channels::create", JsonKit.obj()).getJsonObject("reader");
+        String path = "/ws/channels/" + reader.getString("channel_id") + "?dir=read&key=";
+        int calls = AUTH_CALLS.size();
+
+        assertEquals(404, UpgradeProbe.statusOf(rbacPort, Map.of(), path + "wrong"));
+        assertEquals(101, UpgradeProbe.statusOf(rbacPort, Map.of(), path + reader.getString("access_key")));
+        assertEquals(calls, AUTH_CALLS.size(), "the auth function is not asked about channel sockets");
+    }
+
+    @Test
     void sdk_0_22_1_and_0_11_6_authenticate_with_headers_and_0_2_1_with_a_query_token() {
         String echo = "rbac::public::" + shortId();
         java("echo-owner").registerFunction(echo, JavaWorker.echo());

@@ -18,9 +18,14 @@ final class UpgradeProbe {
      * loopback and returns the status of the answer: 101 when it upgraded (the socket is then closed at once).
      */
     static int status(int port, Map<String, String> headers, String query) throws IOException {
+        return statusOf(port, headers, "/" + (query == null ? "" : "?" + query));
+    }
+
+    /** As {@link #status}, for an upgrade request of {@code pathAndQuery}. */
+    static int statusOf(int port, Map<String, String> headers, String pathAndQuery) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET /" + (query == null ? "" : "?" + query) + " HTTP/1.1\r\n")
+            StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\n")
                     .append("Host: 127.0.0.1:").append(port).append("\r\n")
                     .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                     .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
