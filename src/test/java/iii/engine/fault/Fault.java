@@ -40,6 +40,7 @@ public final class Fault {
 
     static {
         PROBES.put("fuzz", new FuzzProbe());
+        PROBES.put("rbac", new RbacProbe());
         PROBES.put("churn", new ChurnProbe());
         PROBES.put("slow-body", new SlowBodiesProbe());
         PROBES.put("stalled", new StalledReaderProbe());
@@ -71,6 +72,9 @@ public final class Fault {
         List<String> probes = List.copyOf(PROBES.keySet());
         int fuzzFrames = 20_000;
         int fuzzConnections = 50;
+        int rbacFrames = 5_000;
+        int rbacSessions = 20;
+        int rbacSlow = 48;
         List<String> fuzzKinds = List.of(FuzzProbe.KINDS);
         int bigFrames = 12;
         int bigParallel = 4;
@@ -111,6 +115,9 @@ public final class Fault {
                             usage("--fuzz-kinds: some of " + String.join(",", FuzzProbe.KINDS));
                         }
                     }
+                    case "--rbac-frames" -> o.rbacFrames = Integer.parseInt(v);
+                    case "--rbac-sessions" -> o.rbacSessions = Integer.parseInt(v);
+                    case "--rbac-slow" -> o.rbacSlow = Integer.parseInt(v);
                     case "--big-frames" -> o.bigFrames = Integer.parseInt(v);
                     case "--big-parallel" -> o.bigParallel = Integer.parseInt(v);
                     case "--big-min-mib" -> o.bigMinMib = Integer.parseInt(v);
@@ -127,7 +134,7 @@ public final class Fault {
                     default -> usage("unknown option " + arg);
                 }
             }
-            if (o.fuzzConnections < 1 || o.bigFrames < 1 || o.bigParallel < 1 || o.bigMinMib > o.bigMaxMib) {
+            if (o.fuzzConnections < 1 || o.rbacSessions < 1 || o.rbacSlow < 1 || o.bigFrames < 1 || o.bigParallel < 1 || o.bigMinMib > o.bigMaxMib) {
                 usage("sizes must be positive and --big-min-mib <= --big-max-mib");
             }
             return o;
@@ -138,13 +145,17 @@ public final class Fault {
                 System.err.println("bin/fault: " + problem);
             }
             System.err.println("""
-                    usage: bin/fault [--probes=fuzz,churn,slow-body,stalled,big,slow-upload]
+                    usage: bin/fault [--probes=fuzz,rbac,churn,slow-body,stalled,big,slow-upload]
                                      [--fuzz-frames=20000] [--fuzz-connections=50] [--fuzz-kinds=KIND,...]
+                                     [--rbac-frames=5000] [--rbac-sessions=20] [--rbac-slow=48]
                                      [--big-frames=12] [--big-parallel=4] [--big-min-mib=20] [--big-max-mib=60]
                                      [--slow-bodies=200] [--slow-body-seconds=20]
                                      [--upload-mib=8] [--upload-kibps=128] [--churn-seconds=20]
                                      [--heartbeat-ms=2000] [--send-queue-limit=4194304] [--deadline-seconds=N]
                       fuzz         malformed frames over many connections; log bytes per bad frame, heap after
+                      rbac         hostile upgrades to the RBAC-gated port (bad, missing, slow tokens; huge
+                                   headers, garbage), then fuzz, forbidden calls and takeover attempts over
+                                   admitted sessions: nothing upgraded wrongly, nothing taken over
                       churn        workers killed while they are called: no call hangs, nothing stale, no leak
                       slow-body    HTTP-trigger requests whose bodies trickle in, beside a normal request
                       stalled      a worker that stops reading: unlisted and its socket closed
@@ -155,6 +166,8 @@ public final class Fault {
                     --fuzz-kinds: some of garbage-text, truncated-json, wrong-types, huge-ids, bad-utf8-binary,
                            binary-garbage, bad-fields, deep-nesting, bad-utf8-text, reserved-opcode (default: all)
                     --deadline-seconds: every probe's deadline instead of its own (past it, a probe is reported hung)
+                    --rbac-slow: upgrades whose auth never answers, sent at once (over iii.rbac.max-pending-auth,
+                           16, they get 503); the engine's RBAC port has an auth function with a 1 s timeout
                     Scale up with e.g. --fuzz-frames=100000 --fuzz-connections=200.
                     environment: FAULT_JAVA_OPTS  JVM options for Payara Micro; FAULT_SKIP_BUILD=1: use target/
                     Exit status: 0 when every row is ok, 1 when any failed (crash, hang, loss, leak), 2 on usage.""");
@@ -167,6 +180,8 @@ public final class Fault {
     final Path out;
     Server engine;
     int httpPort;
+    /** The engine's RBAC-gated worker port, 0 when it has none (only an engine that runs the {@code rbac} probe). */
+    int rbacPort;
     Traffic traffic;
     Peer observer;
     private final List<Row> rows = new CopyOnWriteArrayList<>();
@@ -222,16 +237,20 @@ public final class Fault {
         }
         jvm.add("-Diii.send-queue-limit=" + options.sendQueueLimit);
         httpPort = Server.freePort();
-        engine = Server.start(name, root, war, Server.freePort(), httpPort, true, jvm, out);
+        rbacPort = probes.contains("rbac") ? Server.freePort() : 0;
+        var environment = rbacPort == 0 ? Map.<String, String>of() : RbacProbe.engineEnvironment(rbacPort);
+        engine = Server.start(name, root, Path.of(System.getProperty("java.home")),
+                root.resolve("target/payara-micro.jar"), war, Server.freePort(), httpPort, true, jvm, environment, out);
         var server = engine;
         var stop = new Thread(server::close);
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             engine.awaitReady(240);
             System.out.printf(Locale.ROOT, "%s: ws://127.0.0.1:%d/ (pid %d), HTTP triggers on %d, ready after %.1f s;"
-                            + " heartbeat %s, send queue limit %d; log %s%n", name, engine.port, engine.pid(),
+                            + " heartbeat %s, send queue limit %d%s; log %s%n", name, engine.port, engine.pid(),
                     httpPort, engine.startupSeconds(), shortHeartbeat ? options.heartbeatMs + " ms" : "default",
-                    options.sendQueueLimit, root.relativize(engine.log));
+                    options.sendQueueLimit, rbacPort == 0 ? "" : "; RBAC-gated workers on " + rbacPort,
+                    root.relativize(engine.log));
             traffic = new Traffic(engine.port);
             observer = Peer.connect(engine.port, "fault-observer");
             for (var probe : probes) {

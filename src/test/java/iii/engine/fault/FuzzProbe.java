@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * N malformed frames over M connections at once, beside the well-behaved workers: random text, truncated JSON, wrong
@@ -137,14 +138,14 @@ final class FuzzProbe implements Fault.Probe {
         suite.heapRow(heapBefore, options.heapSlackMib);
     }
 
-    private static <K> Map<K, Long> counts(Map<K, AtomicLong> map) {
+    static <K> Map<K, Long> counts(Map<K, AtomicLong> map) {
         var counts = new TreeMap<K, Long>();
         map.forEach((k, v) -> counts.put(k, v.get()));
         return counts;
     }
 
     /** A kind of frame among {@code kinds}, by weight. */
-    private static String pick(Random random, List<String> kinds) {
+    static String pick(Random random, List<String> kinds) {
         int total = 0;
         for (int i = 0; i < KINDS.length; i++) {
             total += kinds.contains(KINDS[i]) ? WEIGHTS[i] : 0;
@@ -159,7 +160,7 @@ final class FuzzProbe implements Fault.Probe {
         throw new IllegalStateException("no kind");
     }
 
-    private static void send(RawWs ws, String kind, Random random, List<String> peers) throws IOException {
+    static void send(RawWs ws, String kind, Random random, List<String> peers) throws IOException {
         switch (kind) {
             case "garbage-text" -> {
                 var text = new StringBuilder();
@@ -279,15 +280,23 @@ final class FuzzProbe implements Fault.Probe {
         };
     }
 
-    /** One fuzz connection and the thread that reads (and discards) what the engine answers. */
-    private static final class FuzzConnection {
+    /**
+     * One fuzz connection and the thread that reads what the engine answers: text frames go to {@code texts} (if
+     * any), then are discarded.
+     */
+    static final class FuzzConnection {
         final RawWs ws;
         private final CountDownLatch ended = new CountDownLatch(1);
         private final CountDownLatch pong = new CountDownLatch(1);
 
         FuzzConnection(int port, Fault.Closer closer, AtomicLong received, Map<Integer, AtomicLong> closeCodes)
                 throws IOException {
-            ws = closer.add(RawWs.connect(port, 0));
+            this(closer.add(RawWs.connect(port, 0)), received, closeCodes, null);
+        }
+
+        FuzzConnection(RawWs ws, AtomicLong received, Map<Integer, AtomicLong> closeCodes,
+                       Consumer<String> texts) {
+            this.ws = ws;
             var reader = new Thread(() -> {
                 try {
                     while (true) {
@@ -303,6 +312,9 @@ final class FuzzProbe implements Fault.Probe {
                             ws.send(RawWs.PONG, frame.payload());
                         } else if (frame.opcode() == RawWs.TEXT) {
                             received.incrementAndGet();
+                            if (texts != null) {
+                                texts.accept(frame.text());
+                            }
                             if (frame.text().contains("\"type\":\"pong\"")) {
                                 pong.countDown();
                             }

@@ -65,6 +65,11 @@ final class RawWs implements AutoCloseable {
 
     /** Connects to {@code ws://127.0.0.1:port/}; {@code receiveBuffer} (bytes, 0: the default) is set first. */
     static RawWs connect(int port, int receiveBuffer) throws IOException {
+        return connect(port, receiveBuffer, "");
+    }
+
+    /** As {@link #connect(int, int)}, with {@code headers} (each line ending in CRLF) added to the upgrade request. */
+    static RawWs connect(int port, int receiveBuffer, String headers) throws IOException {
         var socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -77,7 +82,7 @@ final class RawWs implements AutoCloseable {
             ThreadLocalRandom.current().nextBytes(key);
             socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nSec-WebSocket-Version: 13\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
             var in = new BufferedInputStream(socket.getInputStream(), 65536);
             var head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
