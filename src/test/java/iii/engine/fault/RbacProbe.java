@@ -160,6 +160,7 @@ final class RbacProbe implements Fault.Probe {
         int slow = suite.options.rbacSlow;
         count += batch(pool, answers, "slow token", slow, i -> upgrade(port, "slow", ""), 0);
         double slowestMs = SLOWEST.getOrDefault("slow token", 0L) / 1e6;
+        double slowest503Ms = SLOWEST.getOrDefault("slow token 503", 0L) / 1e6;
         count += batch(pool, answers, "huge header", 10,
                 i -> upgrade(port, null, "X-Pad: " + "a".repeat(65_536 << (i % 3)) + "\r\n"), 0);
         count += batch(pool, answers, "many headers", 10, i -> {
@@ -228,7 +229,7 @@ final class RbacProbe implements Fault.Probe {
         System.out.printf(Locale.ROOT, "    %d hostile upgrades in %.1f s: %s%n", count, seconds,
                 String.join("; ", lines));
         if (!UNANSWERED.isEmpty()) {
-            System.out.println("    no answer within 10 s to: " + new TreeMap<>(UNANSWERED));
+            System.out.println("    no answer within 5 s to: " + new TreeMap<>(UNANSWERED));
         }
         var all = new TreeMap<Integer, Long>();
         answers.forEach((kind, byCode) -> {
@@ -244,7 +245,8 @@ final class RbacProbe implements Fault.Probe {
         long refused401 = slowCodes.getOrDefault(401, 0L);
         boolean slowOk = refused401 + refused503 == slow && (slow <= 16 || refused503 >= slow - 16);
         suite.row(slow + " slow-auth upgrades at once (16 may wait)", "401 x" + refused401 + " (timed out), 503 x"
-                        + refused503 + ", last answer after " + Fault.ms(slowestMs),
+                        + refused503 + " (the last after " + Fault.ms(slowest503Ms) + "), last answer after "
+                        + Fault.ms(slowestMs),
                 slow > 16 ? ">= " + (slow - 16) + " 503" : "all 401", slowOk);
         // the slow ones cut off while authenticating still hold their places until the auth timeout
         Thread.sleep(1_500);
@@ -293,6 +295,7 @@ final class RbacProbe implements Fault.Probe {
                             .replaceAll("[^\\x20-\\x7e]", "?")));
                 }
                 SLOWEST.merge(kind, System.nanoTime() - t0, Math::max);
+                SLOWEST.merge(kind + " " + code, System.nanoTime() - t0, Math::max);
                 byCode.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
                 return null;
             }));
@@ -310,13 +313,13 @@ final class RbacProbe implements Fault.Probe {
 
     /**
      * Sends {@code request} (its first six bytes are the port, then the bytes to send) and returns the status code
-     * of the answer: 0 when the engine closed without one, -1 when none came within 10 s, -2 when the probe closed
+     * of the answer: 0 when the engine closed without one, -1 when none came within 5 s, -2 when the probe closed
      * the socket after {@code closeAfterMillis}, 101 when it was upgraded.
      */
     private static int attempt(byte[] request, long closeAfterMillis) throws IOException, InterruptedException {
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", portOf(request)), 10_000);
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(5_000);
             try {
                 socket.getOutputStream().write(request, 6, request.length - 6);
                 socket.getOutputStream().flush();
@@ -379,7 +382,7 @@ final class RbacProbe implements Fault.Probe {
 
     private static String describe(Map<Integer, Long> byCode) {
         var parts = new ArrayList<String>();
-        byCode.forEach((code, n) -> parts.add((code == 0 ? "closed" : code == -1 ? "no answer in 10 s"
+        byCode.forEach((code, n) -> parts.add((code == 0 ? "closed" : code == -1 ? "no answer in 5 s"
                 : code == -2 ? "cut off" : Integer.toString(code)) + " x" + n));
         return String.join(", ", parts);
     }
