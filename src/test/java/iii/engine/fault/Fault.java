@@ -134,7 +134,8 @@ public final class Fault {
                     default -> usage("unknown option " + arg);
                 }
             }
-            if (o.fuzzConnections < 1 || o.rbacSessions < 1 || o.rbacSlow < 1 || o.bigFrames < 1 || o.bigParallel < 1 || o.bigMinMib > o.bigMaxMib) {
+            if (o.fuzzConnections < 1 || o.rbacSessions < 1 || o.rbacSlow < 1 || o.bigFrames < 1 || o.bigParallel < 1
+                    || o.bigMinMib > o.bigMaxMib) {
                 usage("sizes must be positive and --big-min-mib <= --big-max-mib");
             }
             return o;

@@ -157,6 +157,10 @@ final class RbacProbe implements Fault.Probe {
             count += batch(pool, answers, "foreign origin", 2,
                     i -> upgrade(port, "good", "Origin: http://evil.example\r\n"), 0);
         }
+        // channel sockets are admitted by their key alone: an unknown channel or a wrong key is refused at the upgrade
+        count += batch(pool, answers, "unknown channel", 10, i -> ascii(upgradeText(port, i % 2 == 0 ? "good" : null,
+                "").replace("GET / ", "GET /ws/channels/" + UUID.randomUUID() + "?key=" + UUID.randomUUID()
+                + "&dir=" + (i % 4 < 2 ? "write" : "read") + " "), port), 0);
         int slow = suite.options.rbacSlow;
         count += batch(pool, answers, "slow token", slow, i -> upgrade(port, "slow", ""), 0);
         double slowestMs = SLOWEST.getOrDefault("slow token", 0L) / 1e6;
@@ -216,6 +220,7 @@ final class RbacProbe implements Fault.Probe {
                 boolean ok = switch (kind) {
                     case "bad token", "error token", "no token" -> code.getKey() == 401;
                     case "foreign origin" -> code.getKey() == 403;
+                    case "unknown channel" -> code.getKey() == 404;
                     case "slow token" -> code.getKey() == 401 || code.getKey() == 503;
                     case "closed mid-request", "closed while authenticating" -> true;
                     case "garbage HTTP", "garbage bytes, trusted port" -> REFUSALS.contains(code.getKey())
@@ -528,8 +533,24 @@ final class RbacProbe implements Fault.Probe {
     private static FuzzProbe.FuzzConnection connect(int port, Fault.Closer closer, AtomicLong received,
                                                     Map<Integer, AtomicLong> closeCodes,
                                                     Consumer<String> texts) throws IOException {
-        return new FuzzProbe.FuzzConnection(closer.add(RawWs.connect(port, 0, TOKEN_HEADER + ": good\r\n")), received,
-                closeCodes, texts);
+        return new FuzzProbe.FuzzConnection(closer.add(admitted(port)), received, closeCodes, texts);
+    }
+
+    /**
+     * A session with a good token; retried while the engine answers 503 (more upgrades than
+     * {@code iii.rbac.max-pending-auth} being authenticated at once, as the sessions all connect together).
+     */
+    private static RawWs admitted(int port) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RawWs.connect(port, 0, TOKEN_HEADER + ": good\r\n");
+            } catch (IOException e) {
+                if (attempt >= 50 || e.getMessage() == null || !e.getMessage().contains(" 503")) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /**
