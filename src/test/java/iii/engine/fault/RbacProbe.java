@@ -532,7 +532,7 @@ final class RbacProbe implements Fault.Probe {
 
     private static FuzzProbe.FuzzConnection connect(int port, Fault.Closer closer, AtomicLong received,
                                                     Map<Integer, AtomicLong> closeCodes,
-                                                    Consumer<String> texts) throws IOException {
+                                                    Consumer<String> texts) throws IOException, InterruptedException {
         return new FuzzProbe.FuzzConnection(closer.add(admitted(port)), received, closeCodes, texts);
     }
 
