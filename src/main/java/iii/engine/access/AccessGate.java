@@ -345,8 +345,13 @@ public class AccessGate {
         denied.increment();
         telemetry.denied(what);
         badInput.report(LOG, from.badInput(), BadInput.ACCESS_DENIED,
-                () -> "Denied " + what + " '" + id + "' to session " + from.identity() + " (worker " + from + "): "
-                        + rule);
+                () -> "Denied " + what + " '" + clip(id) + "' to session " + from.identity() + " (worker " + from
+                        + "): " + rule);
+    }
+
+    /** An id as the log shows it: a hostile session's ids can be as long as a frame. */
+    static String clip(String id) {
+        return id == null || id.length() <= 200 ? id : id.substring(0, 200) + "… (" + id.length() + " chars)";
     }
 
     private static String string(JsonObject object, String name, String otherwise) {
