@@ -69,7 +69,7 @@ public class RegisterFunctionHandler implements MessageHandler<RegisterFunction>
             replaced.owner().functionIds().remove(message.id());
             LOG.warning(() -> "Function " + message.id() + " moved from worker " + replaced.owner() + " to " + from);
         }
-        LOG.info(() -> "Function " + message.id() + " registered by worker " + from);
+        LOG.log(from.registrationLogLevel(), () -> "Function " + message.id() + " registered by worker " + from);
         if (from.isRetired()) {
             functions.removeIfOwner(message.id(), from);
         }

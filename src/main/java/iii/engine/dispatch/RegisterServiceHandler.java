@@ -36,7 +36,7 @@ public class RegisterServiceHandler implements MessageHandler<RegisterService> {
     public void handle(Worker from, RegisterService message) {
         services.register(new ServiceEntry(message.id(), message.name(), message.description(),
                 message.parentServiceId(), from));
-        LOG.info(() -> "Service " + message.id() + " registered by worker " + from);
+        LOG.log(from.registrationLogLevel(), () -> "Service " + message.id() + " registered by worker " + from);
         if (from.isRetired()) {
             services.removeWorker(from);
         }

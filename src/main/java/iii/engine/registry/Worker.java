@@ -58,6 +58,14 @@ public final class Worker {
         return session != null ? session.grant().identity() : "worker:" + id;
     }
 
+    /**
+     * The level this worker's registrations are logged at: INFO for a worker of the trusted listener, FINE for an RBAC
+     * session, whose registrations an untrusted peer could otherwise turn into any amount of log.
+     */
+    public java.util.logging.Level registrationLogLevel() {
+        return session == null ? java.util.logging.Level.INFO : java.util.logging.Level.FINE;
+    }
+
     /** The id this worker knows for a function registered under {@code registeredId}. */
     public String localId(String registeredId) {
         return session == null ? registeredId : session.localId(registeredId);

@@ -58,7 +58,7 @@ public class Triggers {
         }
         var activation = registry.addType(new TriggerType(message.id(), message.description(),
                 message.triggerRequestFormat(), message.callRequestFormat(), provider, null));
-        LOG.info(() -> "Trigger type " + message.id() + " registered by worker " + provider);
+        LOG.log(provider.registrationLogLevel(), () -> "Trigger type " + message.id() + " registered by worker " + provider);
         activation.deliver().forEach(trigger -> deliver(provider, trigger));
     }
 
@@ -89,12 +89,12 @@ public class Triggers {
             forget(replaced);
         }
         if (placement.type() == null) {
-            LOG.info(() -> "Trigger " + trigger.id() + " of worker " + from + " parked until a worker provides type "
-                    + trigger.type());
+            LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " of worker " + from
+                    + " parked until a worker provides type " + trigger.type());
             return;
         }
-        LOG.info(() -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> " + trigger.functionId()
-                + ") registered by worker " + from);
+        LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> "
+                + trigger.functionId() + ") registered by worker " + from);
         if (placement.type().provider() != null) {
             deliver(placement.type().provider(), trigger);
         }
