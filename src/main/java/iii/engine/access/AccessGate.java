@@ -196,13 +196,14 @@ public class AccessGate {
                 return null;
             }
             var existing = functions.get(id);
-            if (existing != null && existing.owner() != null && existing.owner() != from
-                    && !existing.owner().identity().equals(from.identity())) {
+            if (existing != null && ownedByAnother(existing.owner(), from)) {
                 refused(from, registration, id, "function '" + id + "' is owned by another worker");
                 return null;
             }
-            if (!id.equals(registration.id())) {
-                // calls reach the worker under the id it registered
+            // calls reach the worker under the id it registered: the grant strips a prefix, a hook's rename is kept
+            if (admitted.id().equals(registration.id())) {
+                from.session().unregistered(registration.id());
+            } else {
                 from.session().registeredAs(registration.id(), id);
             }
             return new RegisterFunction(id, admitted.description(), admitted.requestFormat(),
@@ -233,8 +234,7 @@ public class AccessGate {
                 return null;
             }
             var existing = triggers.type(admitted.id());
-            if (existing != null && existing.provider() != null && existing.provider() != from
-                    && !existing.provider().identity().equals(from.identity())) {
+            if (existing != null && ownedByAnother(existing.provider(), from)) {
                 refused(from, registration, admitted.id(),
                         "trigger type '" + admitted.id() + "' is provided by another worker");
                 return null;
@@ -277,15 +277,14 @@ public class AccessGate {
             // a missing target is judged by its id alone, unless it is in the session's own prefix: it may be
             // registered later by someone else, and the trigger would then call it
             var own = target != null
-                    ? target.owner() != null && target.owner().identity().equals(from.identity())
+                    ? target.owner() != null && from.sameIdentity(target.owner())
                     : grant.functionPrefix() != null && functionId.startsWith(grant.functionPrefix() + "::");
             if (!own && !grant.mayCall(functionId, target == null ? null : target.metadata())) {
                 refused(from, registration, functionId, "function '" + functionId + "' not allowed as a trigger target");
                 return null;
             }
             var existing = triggers.trigger(admitted.id());
-            if (existing != null && existing.owner() != null && existing.owner() != from
-                    && !existing.owner().identity().equals(from.identity())) {
+            if (existing != null && ownedByAnother(existing.owner(), from)) {
                 refused(from, registration, admitted.id(), "trigger '" + admitted.id() + "' is owned by another worker");
                 return null;
             }
@@ -302,6 +301,11 @@ public class AccessGate {
         return id.equals(config.authFunctionId()) || id.equals(config.middlewareFunctionId())
                 || id.equals(config.onFunctionRegistration()) || id.equals(config.onTriggerRegistration())
                 || id.equals(config.onTriggerTypeRegistration());
+    }
+
+    /** Whether what {@code owner} registered is another identity's (null: the engine's own, which no one owns). */
+    private static boolean ownedByAnother(Worker owner, Worker from) {
+        return owner != null && !from.sameIdentity(owner);
     }
 
     /** The hook's answer when it allows (an object), or null when it refuses (an error, no answer, not an object). */

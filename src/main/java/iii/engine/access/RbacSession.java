@@ -21,7 +21,7 @@ public final class RbacSession {
     static final long MAX_WAITING_CHARS = 32L << 20;
 
     private final Grant grant;
-    /** Ids a hook renamed: registered id → the id the worker registered, and back. */
+    /** Ids a hook renamed: registered id → the id the worker registered, and back (a prefix alone is the grant's). */
     private final Map<String, String> localIds = new ConcurrentHashMap<>();
     private final Map<String, String> registeredIds = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -48,7 +48,7 @@ public final class RbacSession {
         return renamed != null ? renamed : grant.registeredId(localId);
     }
 
-    /** Records that the worker's {@code localId} is registered as {@code registeredId} (a prefix or a hook). */
+    /** Records that a hook renamed the worker's {@code localId} to {@code registeredId} (its prefix included). */
     void registeredAs(String localId, String registeredId) {
         var previous = registeredIds.put(localId, registeredId);
         if (previous != null) {
@@ -57,7 +57,7 @@ public final class RbacSession {
         localIds.put(registeredId, localId);
     }
 
-    /** Forgets a renaming when the worker unregisters {@code localId}. */
+    /** Forgets a renaming of {@code localId}: it is unregistered, or registered again without one. */
     void unregistered(String localId) {
         var registered = registeredIds.remove(localId);
         if (registered != null) {

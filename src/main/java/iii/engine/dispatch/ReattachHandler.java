@@ -49,7 +49,7 @@ public class ReattachHandler implements MessageHandler<Reattach> {
             return;
         }
         if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())
-                || from.session() != null && !from.identity().equals(previous.identity())) {
+                || from.session() != null && !from.sameIdentity(previous)) {
             badInput.report(LOG, from.badInput(), BadInput.REATTACH_REFUSED,
                     () -> "Worker " + from + " tried to reattach to " + previous + " without its token");
             return;

@@ -58,6 +58,11 @@ public final class Worker {
         return session != null ? session.grant().identity() : "worker:" + id;
     }
 
+    /** Whether {@code other} is this worker or another connection of the same identity. */
+    public boolean sameIdentity(Worker other) {
+        return other == this || identity().equals(other.identity());
+    }
+
     /**
      * The level this worker's registrations are logged at: INFO for a worker of the trusted listener, FINE for an RBAC
      * session, whose registrations an untrusted peer could otherwise turn into any amount of log.
