@@ -1,5 +1,6 @@
 package iii.engine.access;
 
+import iii.engine.config.EngineConfig;
 import iii.engine.protocol.RawJson;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -8,7 +9,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -24,16 +24,8 @@ sealed interface FunctionFilter {
 
     /** The entries of a comma-separated list; blank entries are skipped. */
     static List<FunctionFilter> parseAll(String list) {
-        var filters = new ArrayList<FunctionFilter>();
-        if (list == null) {
-            return filters;
-        }
-        for (var entry : list.split(",")) {
-            if (!entry.isBlank()) {
-                filters.add(parse(entry.strip()));
-            }
-        }
-        return List.copyOf(filters);
+        return list == null ? List.of()
+                : EngineConfig.commaSeparated(list).stream().map(FunctionFilter::parse).toList();
     }
 
     static FunctionFilter parse(String entry) {

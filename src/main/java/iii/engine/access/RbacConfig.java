@@ -1,11 +1,11 @@
 package iii.engine.access;
 
+import iii.engine.config.EngineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ public class RbacConfig {
         this(port, authFunctionId.orElse(null), authTimeoutMillis, maxPendingAuth,
                 FunctionFilter.parseAll(expose.orElse(null)), middleware.orElse(null),
                 onFunctionRegistration.orElse(null), onTriggerRegistration.orElse(null),
-                onTriggerTypeRegistration.orElse(null), list(allowedOrigins.orElse(null)), groupGrants(config));
+                onTriggerTypeRegistration.orElse(null), allowedOrigins.map(EngineConfig::commaSeparated).orElse(List.of()), groupGrants(config));
     }
 
     public RbacConfig(int port, String authFunctionId, long authTimeoutMillis, int maxPendingAuth,
@@ -162,7 +162,7 @@ public class RbacConfig {
             }
             if (group != null) {
                 var value = config.getOptionalValue(name, String.class).orElse("");
-                grants.putIfAbsent(group, list(value));
+                grants.putIfAbsent(group, EngineConfig.commaSeparated(value));
             }
         }
         return grants;
@@ -170,13 +170,6 @@ public class RbacConfig {
 
     private static String envName(String group) {
         return "env:" + group.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-    }
-
-    static List<String> list(String commaSeparated) {
-        if (commaSeparated == null || commaSeparated.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static String blankToNull(String text) {

@@ -19,7 +19,6 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,8 +48,8 @@ public class ChannelEndpoint {
     @OnOpen
     public void open(Session session, @PathParam("id") String id) {
         session.setMaxIdleTimeout(0);
-        var found = channels.find(id, parameter(session, "key"));
-        var direction = parameter(session, "dir");
+        var found = channels.find(id, UpgradeFilter.parameter(session, "key"));
+        var direction = UpgradeFilter.parameter(session, "dir");
         if (found == null) {
             close(session, CloseCodes.VIOLATED_POLICY, "Channel not found");
             return;
@@ -130,11 +129,6 @@ public class ChannelEndpoint {
         channel.writerEnded(false, "frame too large");
         close(session, CloseCodes.TOO_BIG, "frame too large");
         return true;
-    }
-
-    private static String parameter(Session session, String name) {
-        List<String> values = session.getRequestParameterMap().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private static void close(Session session, CloseCodes code, String reason) {

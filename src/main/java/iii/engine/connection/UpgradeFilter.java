@@ -69,7 +69,12 @@ public class UpgradeFilter extends HttpFilter {
 
     /** The peer's IP address as recorded at the upgrade, or null. */
     static String peerAddress(Session session) {
-        List<String> values = session.getRequestParameterMap().get(PEER_ADDRESS);
+        return parameter(session, PEER_ADDRESS);
+    }
+
+    /** The first value of the upgrade's parameter {@code name}, or null. */
+    static String parameter(Session session, String name) {
+        List<String> values = session.getRequestParameterMap().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 

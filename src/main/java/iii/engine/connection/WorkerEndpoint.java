@@ -64,10 +64,10 @@ public class WorkerEndpoint {
         frames = new FrameAssembler(config.maxFrameBytes(), guard == null ? null : guard.frames());
         var channel = new SessionChannel(session, config.sendQueueLimit(), executors.scheduler(),
                 guard == null ? null : guard::abort);
-        var ticket = session.getRequestParameterMap().get(Authenticator.TICKET);
+        var ticket = UpgradeFilter.parameter(session, Authenticator.TICKET);
         RbacSession gated = null;
         if (ticket != null) {
-            var grant = authenticator.claim(ticket.isEmpty() ? null : ticket.get(0));
+            var grant = authenticator.claim(ticket);
             if (grant == null) {
                 // decided too long ago, or not by this engine: start over
                 channel.close("not authenticated");
