@@ -1,5 +1,7 @@
 package iii.engine.connection;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
 import iii.engine.channel.Channel;
 import iii.engine.channel.ChannelItem;
 import iii.engine.channel.Channels;
@@ -40,6 +42,8 @@ public class ChannelEndpoint {
     EngineConfig config;
     @Inject
     EngineExecutors executors;
+    @Inject
+    BadInputLog badInput;
 
     private Channel channel;
     private boolean writing;
@@ -125,7 +129,8 @@ public class ChannelEndpoint {
         if (refusal == null) {
             return false;
         }
-        LOG.warning(() -> "A channel writer sent a " + refusal + "; closing " + channel);
+        badInput.report(LOG, null, BadInput.PAYLOAD_TOO_LARGE,
+                () -> "A channel writer sent a " + refusal + "; closing " + channel);
         channel.writerEnded(false, "frame too large");
         close(session, CloseCodes.TOO_BIG, "frame too large");
         return true;

@@ -24,6 +24,15 @@ final class ContainerConnection {
 
     /** What ends the connection of {@code request} at once, or null where it cannot be had. */
     static Runnable terminator(ServletRequest request) {
+        return action(request, "terminateSilently");
+    }
+
+    /** What closes the connection of {@code request} once what is queued for the peer is written, or null. */
+    static Runnable closer(ServletRequest request) {
+        return action(request, "closeSilently");
+    }
+
+    private static Runnable action(ServletRequest request, String name) {
         try {
             while (request instanceof ServletRequestWrapper wrapper) {
                 request = wrapper.getRequest();
@@ -35,7 +44,7 @@ final class ContainerConnection {
             Object catalina = facade.get(request);
             Object grizzly = call(catalina, "getCoyoteRequest");
             Object connection = call(call(grizzly, "getContext"), "getConnection");
-            Method terminate = method(connection.getClass(), "terminateSilently");
+            Method terminate = method(connection.getClass(), name);
             return () -> {
                 try {
                     terminate.invoke(connection);

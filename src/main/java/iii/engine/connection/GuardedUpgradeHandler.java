@@ -21,6 +21,12 @@ import java.util.logging.Logger;
  * upgrade handler, long after the connection closed: a handful of closed connections that once sent 60 MiB frames
  * held gigabytes. Once a large frame has been read, and when the connection ends, the emptied buffers are dropped
  * (Tyrus allocates new ones as needed), and what {@link InboundFrames} holds is released.
+ *
+ * <p>And it closes the TCP connection before Payara recycles the request. When the engine closes a socket, Tyrus sends
+ * the close frame and closes the servlet's {@code WebConnection} at once, which hands the upgraded request's objects
+ * back to Payara for the next request; the peer's answer and its end of the connection, arriving meanwhile on another
+ * thread, made Payara call back into those objects, now another request's, and that request failed with 500
+ * (Payara issue 5432). Closed first (gracefully: the close frame is still written), the connection delivers nothing more.
  */
 public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
 
@@ -29,11 +35,13 @@ public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
 
     private InboundFrames frames;
     private Runnable terminate;
+    private Runnable closeFirst;
 
     /** Called by the filter right after the container created this handler. */
-    void guard(InboundFrames frames, Runnable terminate) {
+    void guard(InboundFrames frames, Runnable terminate, Runnable closeFirst) {
         this.frames = frames;
         this.terminate = terminate;
+        this.closeFirst = closeFirst;
     }
 
     @Override
@@ -46,7 +54,7 @@ public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
         }
         input.onResume(this::onDataAvailable);
         // the endpoint's @OnOpen runs inside Tyrus' init
-        new ConnectionGuard(frames, input, connection, terminate).open(() -> super.init(new Guarded(connection, input)));
+        new ConnectionGuard(frames, input, connection, terminate).open(() -> super.init(new Guarded(connection, input, closeFirst)));
     }
 
     @Override
@@ -90,7 +98,8 @@ public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
     }
 
     /** The container's connection with the guarded input. */
-    private record Guarded(WebConnection connection, ServletInputStream input) implements WebConnection {
+    private record Guarded(WebConnection connection, ServletInputStream input, Runnable closeFirst)
+            implements WebConnection {
 
         @Override
         public ServletInputStream getInputStream() {
@@ -104,6 +113,9 @@ public class GuardedUpgradeHandler extends TyrusHttpUpgradeHandler {
 
         @Override
         public void close() throws Exception {
+            if (closeFirst != null) {
+                closeFirst.run();
+            }
             connection.close();
         }
     }

@@ -202,7 +202,8 @@ public class UpgradeFilter extends HttpFilter {
                 return super.upgrade(type);
             }
             var handler = super.upgrade(GuardedUpgradeHandler.class);
-            handler.guard(new InboundFrames(config.maxFrameBytes(), budget), ContainerConnection.terminator(this));
+            handler.guard(new InboundFrames(config.maxFrameBytes(), budget), ContainerConnection.terminator(this),
+                    ContainerConnection.closer(this));
             return type.cast(handler);
         }
     }
