@@ -177,6 +177,10 @@ class IntrospectionTest {
         var worker = engine.connect();
         var result = worker.call("engine::functions::list", "{\"include_internal\":\"yes\"}");
         assertEquals("deserialization_error", result.getJsonObject("error").getString("code"));
+        var stats = worker.call("engine::functions::stats", "{\"function_id\":42}");
+        assertEquals("deserialization_error", stats.getJsonObject("error").getString("code"));
+        var parked = worker.call("engine::registered-triggers::list", "{\"include_parked\":1}");
+        assertEquals("deserialization_error", parked.getJsonObject("error").getString("code"));
     }
 
     @Test

@@ -48,7 +48,7 @@ class ConsoleIT extends E2eSupport {
                 + ".ci/run installs it): the console's browser tests are skipped");
         test = info.getTestMethod().orElseThrow().getName();
         browser = closeLater(Browser.start());
-        assertEquals(200, browser.goTo(ArquillianEngine.httpUri(base).resolve("/console/").toString()));
+        assertEquals(200, browser.goTo(ArquillianEngine.httpUri(base).resolve("/console").toString()));
         browser.waitFor("#status.open", SHOWN);
         browser.waitFor("#workers tr.console", SHOWN);
     }
