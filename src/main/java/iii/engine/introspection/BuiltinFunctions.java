@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 import static iii.engine.introspection.Rows.JSON;
@@ -63,6 +64,8 @@ public class BuiltinFunctions {
     public void install() {
         add("engine::workers::register", "Describe the calling worker", this::registerWorker);
         add("engine::functions::list", "List registered functions", this::listFunctions);
+        add("engine::functions::stats", "Calls, errors, calls in flight and processing times per function",
+                this::functionStats);
         add("engine::workers::list", "List connected workers", this::listWorkers);
         add("engine::workers::info", "Describe one worker and what it registered", this::workerInfo);
         add("engine::triggers::list", "List trigger instances (SDK < 0.13) or trigger types", this::listTriggers);
@@ -115,6 +118,19 @@ public class BuiltinFunctions {
                 && (search == null || lower(function.id()).contains(search)
                 || (function.description() != null && lower(function.description()).contains(search)));
         return functionList(keep);
+    }
+
+    private RawJson functionStats(Worker caller, RawJson data) throws InvocationException {
+        var input = Input.of("engine::functions::stats", data);
+        var includeInternal = input.bool("include_internal");
+        var functionId = input.string("function_id");
+        var rows = JSON.createArrayBuilder();
+        functions.all().stream()
+                .filter(function -> visible(caller, function) && (includeInternal || !isInternal(function))
+                        && (functionId == null || functionId.equals(function.id())))
+                .sorted(Comparator.comparing(FunctionEntry::id))
+                .forEach(function -> rows.add(Rows.stats(function)));
+        return object("functions", rows);
     }
 
     private RawJson internalListFunctions(Worker caller, RawJson data) throws InvocationException {
@@ -250,8 +266,9 @@ public class BuiltinFunctions {
         var functionId = input.string("function_id");
         var worker = input.string("worker");
         var search = lower(input.string("search"));
+        var parked = input.bool("include_parked") ? triggers.parked().stream() : Stream.<Trigger>empty();
         var rows = JSON.createArrayBuilder();
-        triggers.live().stream()
+        Stream.concat(triggers.live().stream(), parked)
                 .filter(trigger -> includeInternal || !trigger.functionId().startsWith("engine::"))
                 .filter(trigger -> type == null || type.equals(trigger.type()))
                 .filter(trigger -> functionId == null || functionId.equals(trigger.functionId()))
@@ -262,7 +279,8 @@ public class BuiltinFunctions {
                 .sorted(Comparator.comparing(Trigger::id))
                 .forEach(trigger -> {
                     var row = Rows.trigger(trigger);
-                    rows.add(JSON.createObjectBuilder(row).add("config_summary", summary(trigger.config())));
+                    rows.add(JSON.createObjectBuilder(row).add("config_summary", summary(trigger.config()))
+                            .add("parked", triggers.type(trigger.type()) == null));
                 });
         return object("registered_triggers", rows);
     }

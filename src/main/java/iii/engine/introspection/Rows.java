@@ -36,6 +36,22 @@ public final class Rows {
                 .build();
     }
 
+    /** A function's counters ({@code engine::functions::stats}); times in milliseconds. */
+    public static JsonObject stats(FunctionEntry function) {
+        var stats = function.stats().snapshot();
+        return JSON.createObjectBuilder()
+                .add("function_id", function.id())
+                .add("worker_id", function.owner() == null ? JsonValue.NULL : string(function.owner().id().toString()))
+                .add("worker_name", workerName(function))
+                .add("calls", stats.calls())
+                .add("errors", stats.errors())
+                .add("in_flight", stats.inFlight())
+                .add("average_ms", stats.averageMs())
+                .add("p50_ms", stats.p50Ms())
+                .add("p99_ms", stats.p99Ms())
+                .build();
+    }
+
     public static JsonObject worker(Worker worker) {
         return worker(worker, id -> true);
     }

@@ -11,6 +11,7 @@ import iii.engine.protocol.Message.InvokeFunction;
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.FunctionStats;
 import iii.engine.registry.InvocationException;
 import iii.engine.registry.Worker;
 import jakarta.annotation.PostConstruct;
@@ -27,7 +28,8 @@ import java.util.logging.Logger;
 /**
  * Routes calls to whoever answers a function: a worker (one hop over its socket) or the engine itself. A call routed
  * to a worker stays pending until the worker answers, either side disconnects, or it expires; whoever removes it from
- * the pending map completes it, so it completes exactly once and no lock is needed. Nothing here blocks.
+ * the pending map completes it, so it completes exactly once and no lock is needed. Nothing here blocks. Every call
+ * routed to a registered function is counted in its {@link FunctionStats} (lock-free, nothing allocated for it).
  */
 @ApplicationScoped
 public class Invoker {
@@ -55,8 +57,9 @@ public class Invoker {
     }
 
     /** A call routed to a worker and not yet answered. */
-    private record Pending(UUID id, String functionId, Worker owner, Worker caller, long deadline, long timeoutMillis,
-                           String traceparent, String baggage, CompletableFuture<Outcome> future) {
+    private record Pending(UUID id, String functionId, Worker owner, Worker caller, long started, long deadline,
+                           long timeoutMillis, String traceparent, String baggage, FunctionStats stats,
+                           CompletableFuture<Outcome> future) {
     }
 
     @PostConstruct
@@ -104,21 +107,29 @@ public class Invoker {
         }
         if (function.remote() != null) {
             // an external HTTP function: completes in-process, nothing pending on a worker
-            return function.remote().call(call.functionId(), call.data())
-                    .thenApply(reply -> new Outcome(reply.result(), reply.error(), null, null));
+            var stats = function.stats();
+            var started = System.nanoTime();
+            stats.started();
+            return function.remote().call(call.functionId(), call.data()).thenApply(reply -> {
+                stats.ended(System.nanoTime() - started, reply.error() != null);
+                return new Outcome(reply.result(), reply.error(), null, null);
+            });
         }
-        return route(function.owner(), call, timeoutMillis);
+        return route(function, call, timeoutMillis);
     }
 
-    private CompletableFuture<Outcome> route(Worker owner, Call call, long timeoutMillis) {
+    private CompletableFuture<Outcome> route(FunctionEntry function, Call call, long timeoutMillis) {
+        var owner = function.owner();
         var caller = call.awaited() ? call.from() : null;
-        var deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        var routed = new Pending(call.invocationId(), call.functionId(), owner, caller, deadline, timeoutMillis,
-                call.traceparent(), call.baggage(), new CompletableFuture<>());
+        var started = System.nanoTime();
+        var routed = new Pending(call.invocationId(), call.functionId(), owner, caller, started,
+                started + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis, call.traceparent(),
+                call.baggage(), function.stats(), new CompletableFuture<>());
         if (pending.putIfAbsent(routed.id(), routed) != null) {
             return CompletableFuture.completedFuture(Outcome.failed(ErrorCode.INVALID_MESSAGE,
                     "invocation_id " + routed.id() + " is already in use"));
         }
+        routed.stats().started();
         owner.invocations().add(routed.id());
         if (caller != null) {
             caller.invocations().add(routed.id());
@@ -135,6 +146,14 @@ public class Invoker {
     }
 
     private Outcome runBuiltin(FunctionEntry function, Call call) {
+        var started = System.nanoTime();
+        function.stats().started();
+        var outcome = answerBuiltin(function, call);
+        function.stats().ended(System.nanoTime() - started, outcome.isError());
+        return outcome;
+    }
+
+    private Outcome answerBuiltin(FunctionEntry function, Call call) {
         try {
             return Outcome.ok(function.builtin().call(call.from(), call.data()));
         } catch (InvocationException e) {
@@ -199,6 +218,7 @@ public class Invoker {
         if (call.caller() != null) {
             call.caller().invocations().remove(call.id());
         }
+        call.stats().ended(System.nanoTime() - call.started(), outcome.isError());
         call.future().complete(outcome);
         return true;
     }

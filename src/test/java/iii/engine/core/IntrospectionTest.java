@@ -68,6 +68,53 @@ class IntrospectionTest {
     }
 
     @Test
+    void functionStatsCountCallsErrorsAndInFlightPerFunction() {
+        var callee = engine.connect().register("math::add");
+        var caller = engine.connect();
+        for (var outcome : List.of("\"result\":1", "\"error\":{\"code\":\"x\",\"message\":\"no\"}", "")) {
+            var id = UUID.randomUUID().toString();
+            caller.say("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id
+                    + "\",\"function_id\":\"math::add\",\"data\":{}}");
+            callee.await("invokefunction", frame -> frame.getString("invocation_id").equals(id));
+            if (!outcome.isEmpty()) {
+                callee.say("{\"type\":\"invocationresult\",\"invocation_id\":\"" + id
+                        + "\",\"function_id\":\"math::add\"," + outcome + "}");
+                caller.await("invocationresult", frame -> frame.getString("invocation_id").equals(id));
+            }
+        }
+        var rows = caller.call("engine::functions::stats", "{}").getJsonObject("result").getJsonArray("functions");
+        assertEquals(1, rows.size());
+        var row = rows.getJsonObject(0);
+        assertEquals("math::add", row.getString("function_id"));
+        assertEquals(callee.id(), row.getString("worker_id"));
+        assertEquals(2, row.getInt("calls"));
+        assertEquals(1, row.getInt("errors"));
+        assertEquals(1, row.getInt("in_flight"));
+        assertTrue(row.getJsonNumber("p99_ms").doubleValue() >= row.getJsonNumber("p50_ms").doubleValue());
+
+        var own = caller.call("engine::functions::stats", "{\"include_internal\":true,"
+                + "\"function_id\":\"engine::functions::stats\"}").getJsonObject("result").getJsonArray("functions");
+        assertEquals(1, own.getJsonObject(0).getInt("calls"));
+    }
+
+    @Test
+    void registeredTriggersListShowsParkedInstancesWhenAsked() {
+        engine.connect().say("{\"type\":\"registertriggertype\",\"id\":\"billing::paid\",\"description\":\"Paid\"}");
+        var worker = engine.connect()
+                .say("{\"type\":\"registertrigger\",\"id\":\"live\",\"trigger_type\":\"billing::paid\","
+                        + "\"function_id\":\"f\",\"config\":{}}")
+                .say("{\"type\":\"registertrigger\",\"id\":\"waiting\",\"trigger_type\":\"cron::tick\","
+                        + "\"function_id\":\"f\",\"config\":{}}");
+        var live = worker.call("engine::registered-triggers::list", "{}").getJsonObject("result");
+        assertEquals(List.of("live"), column(live, "registered_triggers", "id"));
+        var all = worker.call("engine::registered-triggers::list", "{\"include_parked\":true}")
+                .getJsonObject("result").getJsonArray("registered_triggers");
+        assertEquals(List.of("live", "waiting"), all.stream().map(row -> row.asJsonObject().getString("id")).toList());
+        assertFalse(all.getJsonObject(0).getBoolean("parked"));
+        assertTrue(all.getJsonObject(1).getBoolean("parked"));
+    }
+
+    @Test
     void triggersListAnswersInstancesToOldSdksAndTypesToNewOnes() {
         var provider = engine.connect().say("{\"type\":\"registertriggertype\",\"id\":\"billing::paid\","
                 + "\"description\":\"Paid\"}");
@@ -130,6 +177,10 @@ class IntrospectionTest {
         var worker = engine.connect();
         var result = worker.call("engine::functions::list", "{\"include_internal\":\"yes\"}");
         assertEquals("deserialization_error", result.getJsonObject("error").getString("code"));
+        var stats = worker.call("engine::functions::stats", "{\"function_id\":42}");
+        assertEquals("deserialization_error", stats.getJsonObject("error").getString("code"));
+        var parked = worker.call("engine::registered-triggers::list", "{\"include_parked\":1}");
+        assertEquals("deserialization_error", parked.getJsonObject("error").getString("code"));
     }
 
     @Test

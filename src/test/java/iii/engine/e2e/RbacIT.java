@@ -251,10 +251,14 @@ class RbacIT extends E2eSupport {
     @Test
     void the_gated_listener_serves_the_worker_socket_and_nothing_else() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
-        var health = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rbacPort
-                + "/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-
-        assertEquals(404, health.statusCode());
+        for (String path : List.of("/health", "/console/", "/console/console.js", "/console/settings.json")) {
+            var gated = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rbacPort
+                    + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, gated.statusCode(), path);
+        }
+        var console = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.port
+                + "/console/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, console.statusCode(), "the console on the trusted listener");
     }
 
     // ---------------------------------------------------------------------------------------------------------
