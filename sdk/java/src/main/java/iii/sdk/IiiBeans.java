@@ -76,8 +76,8 @@ public class IiiBeans {
         if (m.getParameterCount() > 1) {
             throw new IllegalStateException(m + ": an @IiiFunction method takes at most one parameter");
         }
-        Bean<?> bean = beans.resolve(beans.getBeans(f.beanClass()));
-        Object target = beans.getReference(bean, f.beanClass(), beans.createCreationalContext(bean));
+        Bean<?> bean = f.bean();
+        Object target = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
         Type in = m.getParameterCount() == 1 ? m.getGenericParameterTypes()[0] : Object.class;
         var options = FunctionOptions.none().withResponseType(m.getGenericReturnType());
         if (!fn.description().isEmpty()) {
