@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * random UUID prefix followed by the sequence number in hex, and {@code data} is
  * {@code {"n":"<sequence, 16 hex>","pad":"xx…"}}, exactly {@code payloadBytes} long.
  */
-final class CallDriver implements Conn.Listener {
+final class CallDriver implements Conn.Listener, Driver {
 
     static final String FUNCTION = "bench::echo";
 
@@ -75,13 +75,13 @@ final class CallDriver implements Conn.Listener {
         }
     }
 
-    /** Starts counting completed calls and recording latencies. */
-    void record(boolean on) {
+    @Override
+    public void record(boolean on) {
         recording = on;
     }
 
-    /** Sends no further calls; waits up to {@code millis} for the outstanding ones; returns how many never came. */
-    int stop(long millis) throws InterruptedException {
+    @Override
+    public int stop(long millis) throws InterruptedException {
         stopping = true;
         long deadline = System.currentTimeMillis() + millis;
         while (outstanding.get() > 0 && System.currentTimeMillis() < deadline) {
@@ -157,20 +157,23 @@ final class CallDriver implements Conn.Listener {
         }
     }
 
-    long completed() {
+    @Override
+    public long completed() {
         return completed;
     }
 
-    long errors() {
+    @Override
+    public long errors() {
         return errors.get();
     }
 
-    synchronized List<String> errorSamples() {
+    @Override
+    public synchronized List<String> errorSamples() {
         return List.copyOf(errorSamples);
     }
 
-    /** Latencies in nanoseconds, sorted. Read after {@link #stop}. */
-    long[] sortedSamples() {
+    @Override
+    public long[] sortedSamples() {
         var sorted = Arrays.copyOf(samples, sampleCount);
         Arrays.sort(sorted);
         return sorted;

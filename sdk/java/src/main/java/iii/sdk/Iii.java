@@ -54,9 +54,10 @@ import java.util.logging.Logger;
  * description through {@code engine::workers::register}; a lost connection is retried with exponential backoff and
  * jitter; a WebSocket ping goes out every 20 s and a connection silent for 60 s is given up. Payloads and results
  * are bound by JSON-B (JSON-P values pass as they are); handlers run on the worker's executor, never on the
- * socket's thread; a handler that returns a {@link CompletionStage} is answered when it completes, one that throws
- * answers with an error (the {@link IiiException#code()} of an {@link IiiException}, else
- * {@code invocation_failed}) whose message the caller sees.
+ * socket's thread, and calls complete on the WebSocket client's threads (a continuation that blocks belongs on an
+ * executor of its own, {@code thenApplyAsync(…, executor)}); a handler that returns a {@link CompletionStage} is
+ * answered when it completes, one that throws answers with an error (the {@link IiiException#code()} of an
+ * {@link IiiException}, else {@code invocation_failed}) whose message the caller sees.
  */
 public final class Iii implements AutoCloseable {
 
@@ -494,15 +495,11 @@ public final class Iii implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // Frames from the engine
 
+    /**
+     * A whole text message, on the WebSocket client's thread: a call's result completes its future there (one
+     * thread switch less per call); everything else, handlers above all, runs on the worker's executor.
+     */
     private void received(String text) {
-        try {
-            executor.execute(() -> handle(text));
-        } catch (RejectedExecutionException e) {
-            // closed meanwhile
-        }
-    }
-
-    private void handle(String text) {
         JsonObject frame;
         try {
             frame = JsonMapper.parseObject(text);
@@ -510,8 +507,19 @@ public final class Iii implements AutoCloseable {
             LOG.log(Level.FINE, "Unreadable frame from the engine", e);
             return;
         }
+        if ("invocationresult".equals(frame.getString("type", ""))) {
+            result(frame);
+            return;
+        }
+        try {
+            executor.execute(() -> handle(frame));
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void handle(JsonObject frame) {
         switch (frame.getString("type", "")) {
-            case "invocationresult" -> result(frame);
             case "invokefunction" -> invoke(frame);
             case "workerregistered" -> {
                 workerId = frame.getString("worker_id", null);
@@ -525,7 +533,7 @@ public final class Iii implements AutoCloseable {
                             + error.getString("code", "?") + ": " + error.getString("message", ""));
                 }
             }
-            default -> LOG.finest(() -> "Ignored frame " + text);
+            default -> LOG.finest(() -> "Ignored frame " + frame);
         }
     }
 

@@ -130,8 +130,8 @@ public final class IiiOptions {
         }
 
         /**
-         * Where handlers run and calls complete; default: the worker's own pool of daemon threads (shut down by
-         * {@link Iii#close}). A given executor is not shut down.
+         * Where handlers run; default: the worker's own pool of daemon threads (shut down by {@link Iii#close}). A
+         * given executor is not shut down. (Calls complete on the WebSocket client's threads.)
          */
         public Builder executor(Executor e) {
             executor = e;
