@@ -63,8 +63,9 @@ class JavaSdkCdiIT extends E2eSupport {
         try (Server app = Server.start("orders-app", NodeWorker.projectDir(), war, Server.freePort(),
                 Server.freePort(), false, List.of("-Xmx512m"), EngineProcess.scratchDirectory("java-sdk-cdi"))) {
             app.awaitReady(200);
-            awaitFunctionListed("orders::create");
-            awaitFunctionListed("orders::by-id");
+            for (String fn : List.of("orders::create", "orders::count", "orders::quote", "orders::by-id")) {
+                awaitFunctionListed(fn);
+            }
 
             JsonObject created = assertCallOk(node.call("orders::create", JsonKit.obj("sku", "A-1", "qty", 2)))
                     .getJsonObject("result");

@@ -43,6 +43,19 @@ class JavaSdkReconnectIT {
         }
     }
 
+    /** Calls {@code fn} until it answers (its worker may not be connected, or registered, yet). */
+    private static Out awaitAnswer(Iii caller, String fn, In in, String where) {
+        return Await.until(fn + " callable on " + where, Duration.ofSeconds(60), () -> {
+            try {
+                return Optional.of(caller.call(fn, in, Out.class).toCompletableFuture().get(20, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                return Optional.empty();
+            } catch (InterruptedException | TimeoutException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     @Test
     @Timeout(value = 480, unit = TimeUnit.SECONDS)
     void restarted_engine_gets_the_workers_functions_back_and_the_call_made_meanwhile() throws Exception {
@@ -58,8 +71,7 @@ class JavaSdkReconnectIT {
             String firstId;
             CompletionStage<Out> meanwhile;
             try (Iii caller = Iii.connect(url, quick)) {
-                assertEquals(new Out(4), caller.call(fn, new In(2), Out.class).toCompletableFuture()
-                        .get(20, TimeUnit.SECONDS));
+                assertEquals(new Out(4), awaitAnswer(caller, fn, new In(2), "the first engine"));
                 firstId = worker.workerId();
             } finally {
                 first.close();
@@ -69,17 +81,7 @@ class JavaSdkReconnectIT {
             meanwhile = worker.call(fn, new In(5), Out.class, Duration.ofSeconds(300));
 
             try (Server second = engine(port, httpPort); Iii caller = Iii.connect(url, quick)) {
-                Out back = Await.until(fn + " callable on the new engine", Duration.ofSeconds(60), () -> {
-                    try {
-                        return Optional.of(caller.call(fn, new In(21), Out.class).toCompletableFuture()
-                                .get(20, TimeUnit.SECONDS));
-                    } catch (ExecutionException e) {
-                        return Optional.empty();
-                    } catch (InterruptedException | TimeoutException e) {
-                        throw new AssertionError(e);
-                    }
-                });
-                assertEquals(new Out(42), back);
+                assertEquals(new Out(42), awaitAnswer(caller, fn, new In(21), "the new engine"));
                 assertEquals(new Out(10), meanwhile.toCompletableFuture().get(60, TimeUnit.SECONDS));
                 assertNotEquals(firstId, worker.workerId(), "a new connection, a new worker id");
             }
