@@ -1,11 +1,7 @@
 package iii.engine.bench;
 
 import iii.sdk.Iii;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * made when it completes; the callee ({@link #registerCallee}) is an SDK function that returns what it was given.
  * {@code data} is JSON-B's {@code {"n":"<sequence, 16 hex>","pad":"xx…"}}, as long as {@code CallDriver}'s.
  */
-final class SdkDriver implements Driver {
+final class SdkDriver extends Driver {
 
     static final String FUNCTION = "bench::sdk-echo";
 
@@ -26,14 +22,6 @@ final class SdkDriver implements Driver {
     private final int inflight;
     private final String pad;
     private final AtomicLong seq = new AtomicLong();
-    private final AtomicInteger outstanding = new AtomicInteger();
-    private final AtomicLong errors = new AtomicLong();
-    private final List<String> errorSamples = new ArrayList<>();
-    private volatile boolean recording;
-    private volatile boolean stopping;
-    private long[] samples = new long[1 << 16];
-    private int sampleCount;
-    private long completed;
 
     SdkDriver(Iii caller, int payloadBytes, int inflight) {
         this.caller = caller;
@@ -77,63 +65,9 @@ final class SdkDriver implements Driver {
         });
     }
 
-    private synchronized void sample(long nanos) {
-        if (!recording) {
-            return;
-        }
-        if (sampleCount == samples.length) {
-            samples = Arrays.copyOf(samples, samples.length * 2);
-        }
-        samples[sampleCount++] = nanos;
-        completed++;
-    }
-
+    /** Completions come on several threads. */
     @Override
-    public void record(boolean on) {
-        recording = on;
-    }
-
-    @Override
-    public int stop(long millis) throws InterruptedException {
-        stopping = true;
-        long deadline = System.currentTimeMillis() + millis;
-        while (outstanding.get() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(2);
-        }
-        int missing = Math.max(0, outstanding.get());
-        if (missing > 0) {
-            error(missing + " call(s) never answered");
-            errors.addAndGet(missing - 1);
-        }
-        return missing;
-    }
-
-    @Override
-    public synchronized long completed() {
-        return completed;
-    }
-
-    @Override
-    public long errors() {
-        return errors.get();
-    }
-
-    @Override
-    public synchronized List<String> errorSamples() {
-        return List.copyOf(errorSamples);
-    }
-
-    @Override
-    public synchronized long[] sortedSamples() {
-        var sorted = Arrays.copyOf(samples, sampleCount);
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    private synchronized void error(String what) {
-        errors.incrementAndGet();
-        if (errorSamples.size() < 5) {
-            errorSamples.add(what);
-        }
+    protected synchronized void sample(long nanos) {
+        super.sample(nanos);
     }
 }
