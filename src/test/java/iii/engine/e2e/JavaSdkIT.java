@@ -12,6 +12,7 @@ import iii.sdk.Iii;
 import iii.sdk.IiiException;
 import iii.sdk.IiiOptions;
 import iii.sdk.IiiTimeoutException;
+import iii.sdk.TriggerConfig;
 import iii.sdk.WorkerInfo;
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -43,6 +44,12 @@ class JavaSdkIT extends E2eSupport {
     }
 
     public record Out(int doubled, String by) {
+    }
+
+    public record Data(List<Integer> data) {
+    }
+
+    public record Processed(int count, int sum) {
     }
 
     @Deployment(testable = false)
@@ -92,6 +99,41 @@ class JavaSdkIT extends E2eSupport {
         assertEquals(new In(7), echoed);
         assertEquals("java", raw.getString("name"));
         assertEquals(java.workerId(), raw.getString("_caller_worker_id"), "the engine names the Java caller");
+    }
+
+    @Test
+    void java_process_is_called_from_node_as_in_the_cross_runtime_example() {
+        Iii java = sdk("java-process-" + shortId());
+        String fn = "java-" + shortId() + ".process";
+        java.registerFunction(fn, Data.class,
+                in -> new Processed(in.data().size(), in.data().stream().mapToInt(Integer::intValue).sum()));
+        awaitFunctionListed(fn);
+
+        for (Sdk sdk : List.of(Sdk.V0_2_1, Sdk.V0_22_1)) {
+            JsonObject reply = assertCallOk(node(sdk).call(fn, JsonKit.obj("data", JsonKit.arr(1, 2, 3, 4))));
+            assertEquals(JsonKit.obj("count", 4, "sum", 10), result(reply), () -> sdk + " caller");
+        }
+    }
+
+    @Test
+    void java_trigger_type_provider_is_told_of_node_triggers_and_functions_available_fire() throws Exception {
+        Iii java = sdk("java-provider-" + shortId());
+        String type = "e2e-" + shortId() + "::java-events";
+        var told = new CompletableFuture<TriggerConfig>();
+        java.registerTriggerType(type, "events a Java worker provides", told::complete);
+        var available = new CompletableFuture<List<FunctionInfo>>();
+        java.onFunctionsAvailable(available::complete);
+        NodeWorker node = node(Sdk.V0_22_1);
+        String target = fid("on-event");
+        node.registerFunction(target, "echo");
+
+        node.registerTrigger(type, target, JsonKit.obj("topic", "orders"));
+
+        TriggerConfig trigger = told.get(20, TimeUnit.SECONDS);
+        assertEquals(target, trigger.functionId());
+        assertEquals("orders", trigger.config().asJsonObject().getString("topic"));
+        assertTrue(available.get(20, TimeUnit.SECONDS).stream().anyMatch(f -> f.functionId() != null),
+                "engine::functions-available delivered a list");
     }
 
     @Test
