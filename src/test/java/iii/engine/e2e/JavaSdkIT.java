@@ -18,6 +18,7 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -134,6 +135,35 @@ class JavaSdkIT extends E2eSupport {
         assertEquals("orders", trigger.config().asJsonObject().getString("topic"));
         assertTrue(available.get(20, TimeUnit.SECONDS).stream().anyMatch(f -> f.functionId() != null),
                 "engine::functions-available delivered a list");
+    }
+
+    @Test
+    void dropped_connection_reconnects_with_a_new_id_and_replays_its_function() throws Exception {
+        TcpProxy proxy = closeLater(new TcpProxy(ws()));
+        String name = "java-reattach-" + shortId();
+        Iii java = closeLater(Iii.connect(proxy.url(ws()), IiiOptions.builder().workerName(name)
+                .reconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 2, 0.3).build()));
+        String fn = fid("survives");
+        java.registerFunction(fn, In.class, in -> new Out(in.n() * 2, "again"));
+        awaitFunctionListed(fn);
+        String oldId = Await.until("the worker's id", SHORT, () -> java.isConnected()
+                ? java.listWorkers().toCompletableFuture().join().stream().filter(w -> name.equals(w.name()))
+                        .map(WorkerInfo::id).findFirst()
+                : Optional.empty());
+
+        proxy.dropAll();
+
+        String newId = Await.until("a new connection of " + name, MEDIUM, () -> {
+            String id = java.workerId();
+            return java.isConnected() && !oldId.equals(id) ? Optional.of(id) : Optional.empty();
+        });
+        awaitWorkerGone(oldId);
+        JsonObject reply = Await.until(fn + " callable again", MEDIUM, () -> {
+            JsonObject r = observer().call(fn, JsonKit.obj("n", 4), Duration.ofSeconds(2));
+            return r.containsKey("error") ? Optional.empty() : Optional.of(r);
+        });
+        assertEquals(JsonKit.obj("doubled", 8, "by", "again"), reply.get("result"));
+        assertEquals(newId, JsonKit.str(awaitWorkerRow(newId), "id"));
     }
 
     @Test
