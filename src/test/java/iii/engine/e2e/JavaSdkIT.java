@@ -18,7 +18,6 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -138,32 +137,30 @@ class JavaSdkIT extends E2eSupport {
     }
 
     @Test
-    void dropped_connection_reconnects_with_a_new_id_and_replays_its_function() throws Exception {
+    void reattaching_java_worker_retires_its_half_open_connection_at_once() throws Exception {
         TcpProxy proxy = closeLater(new TcpProxy(ws()));
         String name = "java-reattach-" + shortId();
         Iii java = closeLater(Iii.connect(proxy.url(ws()), IiiOptions.builder().workerName(name)
                 .reconnect(Duration.ofMillis(200), Duration.ofSeconds(2), 2, 0.3).build()));
-        String fn = fid("survives");
+        String fn = fid("reattached");
         java.registerFunction(fn, In.class, in -> new Out(in.n() * 2, "again"));
         awaitFunctionListed(fn);
-        String oldId = Await.until("the worker's id", SHORT, () -> java.isConnected()
-                ? java.listWorkers().toCompletableFuture().join().stream().filter(w -> name.equals(w.name()))
-                        .map(WorkerInfo::id).findFirst()
-                : Optional.empty());
+        String oldId = java.workerId();
 
-        proxy.dropAll();
+        // the worker's side breaks; the engine's side stays open and silent
+        proxy.detachClients();
 
-        String newId = Await.until("a new connection of " + name, MEDIUM, () -> {
-            String id = java.workerId();
-            return java.isConnected() && !oldId.equals(id) ? Optional.of(id) : Optional.empty();
+        // reattach{previous_worker_id, reattach_token} first: the engine retires the old connection at once
+        Await.untilTrue("exactly one live worker named " + name + " and it is a new connection", MEDIUM, () -> {
+            List<String> ids = observer().listWorkers().stream().filter(r -> name.equals(JsonKit.str(r, "name")))
+                    .map(r -> JsonKit.str(r, "id")).toList();
+            return ids.size() == 1 && !ids.get(0).equals(oldId);
         });
-        awaitWorkerGone(oldId);
-        JsonObject reply = Await.until(fn + " callable again", MEDIUM, () -> {
-            JsonObject r = observer().call(fn, JsonKit.obj("n", 4), Duration.ofSeconds(2));
-            return r.containsKey("error") ? Optional.empty() : Optional.of(r);
-        });
-        assertEquals(JsonKit.obj("doubled", 8, "by", "again"), reply.get("result"));
-        assertEquals(newId, JsonKit.str(awaitWorkerRow(newId), "id"));
+        JsonObject reply = observer().call(fn, JsonKit.obj("n", 4));
+        assertEquals(JsonKit.obj("doubled", 8, "by", "again"), reply.get("result"), reply::toString);
+        proxy.releaseDetached();
+        JsonObject again = observer().call(fn, JsonKit.obj("n", 5));
+        assertEquals(JsonKit.obj("doubled", 10, "by", "again"), again.get("result"), "after the late close");
     }
 
     @Test
