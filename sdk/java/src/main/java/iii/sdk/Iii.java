@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -306,13 +307,17 @@ public final class Iii implements AutoCloseable {
         String frame = Frame.of("invokefunction").str("invocation_id", id).str("function_id", functionId)
                 .raw("data", data).str("traceparent", trace.traceparent()).str("baggage", trace.baggage()).toString();
         Pending p = new Pending(functionId);
+        try {
+            p.timer = timers.schedule(() -> {
+                if (pending.remove(id, p)) {
+                    p.result.completeExceptionally(
+                            new IiiTimeoutException("no answer within " + timeout.toMillis() + " ms", functionId));
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
+        }
         pending.put(id, p);
-        p.timer = timers.schedule(() -> {
-            if (pending.remove(id, p)) {
-                p.result.completeExceptionally(
-                        new IiiTimeoutException("no answer within " + timeout.toMillis() + " ms", functionId));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         sendOrQueue(id, p, frame);
         return p.result;
     }
@@ -405,17 +410,21 @@ public final class Iii implements AutoCloseable {
 
     private void lost(Link l, Throwable why) {
         link.compareAndSet(l, null);
-        var stopped = new InvocationStoppedException("the connection to the engine was lost", null);
-        pending.forEach((id, p) -> {
-            if (p.epoch == l.epoch && pending.remove(id, p)) {
-                p.timer.cancel(false);
-                p.result.completeExceptionally(new InvocationStoppedException(stopped.detail(), p.functionId));
-            }
-        });
+        failPending(p -> p.epoch == l.epoch, "the connection to the engine was lost");
         if (!closed) {
             LOG.log(Level.INFO, "Connection to the iii engine at {0} lost ({1}); reconnecting", new Object[] {url, why});
             scheduleReconnect(why);
         }
+    }
+
+    /** Fails the pending calls that {@code which} selects with {@link InvocationStoppedException}. */
+    private void failPending(Predicate<Pending> which, String message) {
+        pending.forEach((id, p) -> {
+            if (which.test(p) && pending.remove(id, p)) {
+                p.timer.cancel(false);
+                p.result.completeExceptionally(new InvocationStoppedException(message, p.functionId));
+            }
+        });
     }
 
     private void scheduleReconnect(Throwable why) {
@@ -674,12 +683,7 @@ public final class Iii implements AutoCloseable {
                 l.abort(e);
             }
         }
-        pending.forEach((id, p) -> {
-            if (pending.remove(id, p)) {
-                p.timer.cancel(false);
-                p.result.completeExceptionally(new InvocationStoppedException("the worker is closed", p.functionId));
-            }
-        });
+        failPending(p -> true, "the worker is closed");
         timers.shutdownNow();
         if (ownExecutor != null) {
             ownExecutor.shutdown();

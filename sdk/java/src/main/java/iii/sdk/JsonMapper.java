@@ -52,7 +52,7 @@ final class JsonMapper {
     /** A JSON value as {@code type}; JSON null or an absent value is null. */
     @SuppressWarnings("unchecked")
     static <T> T read(JsonValue value, Type type) {
-        if (value == null || value == JsonValue.NULL && !(type == JsonValue.class)) {
+        if (value == null || value == JsonValue.NULL && type != JsonValue.class) {
             return null;
         }
         if (type instanceof Class<?> c) {
