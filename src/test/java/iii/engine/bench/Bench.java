@@ -1,6 +1,9 @@
 package iii.engine.bench;
 
+import iii.sdk.Iii;
+import iii.sdk.IiiOptions;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 import java.util.zip.ZipEntry;
@@ -30,7 +35,9 @@ import java.util.zip.ZipOutputStream;
  *   <li>routed call: caller → engine → callee ({@link Callee}) → engine → caller, versus the same frames to the echo
  *   floor; 128 B and 4 KiB payloads, 1 and 64 calls in flight; calls/s and latency p50/p99/p999; and the same
  *   calls with the caller on the engine's RBAC-gated listener (a session whose grant exposes the callee's function,
- *   no auth function, no middleware), the callee on the trusted one: what the access checks cost a call;</li>
+ *   no auth function, no middleware), the callee on the trusted one: what the access checks cost a call; and the
+ *   same calls with the Java SDK as caller and callee ({@link SdkDriver}): what the SDK costs against the raw
+ *   client;</li>
  *   <li>control plane: W workers × F functions, time until {@code engine::functions::list} shows them all, and until
  *   it is back to its baseline after they all disconnect;</li>
  *   <li>heap: live heap (after a full GC) per 1,000 idle connections, engine and echo floor.</li>
@@ -59,12 +66,14 @@ public final class Bench {
     private String floorPath = "/echo";
     private boolean stockFloor;
     private boolean rbac = true;
+    private boolean sdk = true;
 
     private Path root;
     private Path out;
     private Server engine;
     private Server echo;
     private int rbacPort;
+    private Iii sdkCaller;
     private final AtomicLong setupErrors = new AtomicLong();
     private final ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
         var t = new Thread(r, "bench-pool");
@@ -112,6 +121,7 @@ public final class Bench {
                 case "--floor" -> floorPath = v;
                 case "--stock-floor" -> stockFloor = true;
                 case "--no-rbac" -> rbac = false;
+                case "--no-sdk" -> sdk = false;
                 case "--client" -> jdkClient = switch (v) {
                     case "raw" -> false;
                     case "jdk" -> true;
@@ -123,7 +133,7 @@ public final class Bench {
                             [--warmup-total-ms=6000]
                                    [--payloads=128,4096] [--inflight=1,64] [--phases=routed,control,heap]
                                    [--workers=200] [--functions=50] [--idle=1000] [--jfr] [--client=raw|jdk]
-                                   [--floor=/echo|/echo-async] [--stock-floor] [--no-rbac]
+                                   [--floor=/echo|/echo-async] [--stock-floor] [--no-rbac] [--no-sdk]
                             --jfr: record the servers (JFR, settings=profile, 1 ms samples) during the measured routed cells
                                    (target/bench/{engine,echo}-routed.jfr) and the control plane (engine-control.jfr),
                                    each summarised beside it in *-profile.txt
@@ -134,6 +144,8 @@ public final class Bench {
                             --no-rbac: no RBAC-gated listener on the engine and no rbac cells (by default every
                                    routed cell is also run with the caller on that listener, as a session whose
                                    grant exposes the callee's function, and compared with the trusted caller)
+                            --no-sdk: no sdk cells (by default every routed cell is also run with the Java SDK as
+                                   caller and callee, and compared with the raw client)
                             environment: BENCH_JAVA_OPTS  JVM options for both Payara Micro processes""");
                     System.exit(2);
                 }
@@ -327,6 +339,9 @@ public final class Bench {
         var rbacCaller = rbac ? connect(rbacPort, "/", rbacSwitch, "bench-rbac-caller") : null;
         var observer = Rpc.connect(HOST, engine.port, "/", setupErrors, "bench-observer");
         var rbacObserver = rbac ? Rpc.connect(HOST, rbacPort, "/", setupErrors, "bench-rbac-observer") : null;
+        var engineUrl = URI.create("ws://" + HOST + ":" + engine.port + "/");
+        var sdkCallee = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-callee").build()) : null;
+        sdkCaller = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-caller").build()) : null;
         var switches = Map.of("floor", floorSwitch, "engine", caller, "rbac", rbacSwitch);
         var clients = new HashMap<String, Conn>(Map.of("floor", floorCaller, "engine", engineCaller));
         var targets = new ArrayList<>(List.of("floor", "engine"));
@@ -343,6 +358,11 @@ public final class Bench {
                 rbacObserver.awaitRegistered(10_000);
                 awaitCallable(rbacObserver);
                 checkGated(rbacObserver);
+            }
+            if (sdk) {
+                SdkDriver.registerCallee(sdkCallee);
+                awaitSdkCallable();
+                targets.add("sdk");
             }
 
             System.out.printf("warm-up: %d ms per target%n", warmupTotalMs);
@@ -380,6 +400,27 @@ public final class Bench {
             if (rbac) {
                 rbacCaller.close();
                 rbacObserver.client.close();
+            }
+            if (sdk) {
+                sdkCaller.close();
+                sdkCallee.close();
+            }
+        }
+    }
+
+    /** Waits until the SDK callee's function answers the SDK caller through the engine. */
+    private void awaitSdkCallable() throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try {
+                sdkCaller.call(SdkDriver.FUNCTION, new SdkDriver.Payload("0", ""), SdkDriver.Payload.class)
+                        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the SDK callee's function never answered", e.getCause());
+                }
+                Thread.sleep(20);
             }
         }
     }
@@ -440,9 +481,17 @@ public final class Bench {
 
     private void runCell(int round, String target, Switch sw, Conn client, int payload, int inflight,
                          long warmup, long measure, boolean report) throws Exception {
-        var driver = new CallDriver(!target.equals("floor"), payload, inflight);
-        sw.current = driver;
-        driver.start(client);
+        Driver driver;
+        if (target.equals("sdk")) {
+            var sdkDriver = new SdkDriver(sdkCaller, payload, inflight);
+            sdkDriver.start();
+            driver = sdkDriver;
+        } else {
+            var callDriver = new CallDriver(!target.equals("floor"), payload, inflight);
+            sw.current = callDriver;
+            callDriver.start(client);
+            driver = callDriver;
+        }
         Thread.sleep(warmup);
         var server = target.equals("floor") ? echo : engine;
         long s0 = server.cpuNanos();
@@ -455,7 +504,9 @@ public final class Bench {
         long s1 = server.cpuNanos();
         long c1 = clientCpuNanos();
         driver.stop(10_000);
-        sw.current = null;
+        if (sw != null) {
+            sw.current = null;
+        }
         if (!report) {
             if (driver.errors() > 0) {
                 setupErrors.addAndGet(driver.errors());
@@ -744,7 +795,7 @@ public final class Bench {
             for (int payload : payloads) {
                 for (int inflight : inflights) {
                     var floor = cellsOf(payload, inflight, "floor");
-                    for (var target : List.of("floor", "engine", "rbac")) {
+                    for (var target : List.of("floor", "engine", "rbac", "sdk")) {
                         var list = cellsOf(payload, inflight, target);
                         if (list.isEmpty()) {
                             continue;
@@ -760,6 +811,7 @@ public final class Bench {
                                 tput / median(floor, Cell::callsPerSecond), p50 / median(floor, Cell::p50));
                     }
                     printRbacVsTrusted(payload, inflight);
+                    printSdkVsRaw(payload, inflight);
                 }
             }
         }
@@ -799,6 +851,7 @@ public final class Bench {
         if (setupErrors.get() > 0) {
             System.out.println("  errors outside the cells (warm-up, callee, observers): " + setupErrors.get());
         }
+        printSdkSummary();
         var costs = new ArrayList<String>();
         var perCell = new ArrayList<Double>();
         var perRound = new ArrayList<Double>();
@@ -826,6 +879,59 @@ public final class Bench {
                     perRound.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     perRound.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
         }
+    }
+
+    /** The sdk cell against the raw client's routed cell of the same size and calls in flight. */
+    private void printSdkVsRaw(int payload, int inflight) {
+        var raw = cellsOf(payload, inflight, "engine");
+        var viaSdk = cellsOf(payload, inflight, "sdk");
+        if (raw.isEmpty() || viaSdk.isEmpty()) {
+            return;
+        }
+        double p50 = median(raw, Cell::p50);
+        double dp50 = median(viaSdk, Cell::p50) - p50;
+        System.out.printf(Locale.ROOT, "  sdk vs raw: calls/s %.3fx (paired per round %.3fx), p50 %+.1f us, client"
+                        + " cpu/call %+.1f us%n", median(viaSdk, Cell::callsPerSecond) / median(raw,
+                        Cell::callsPerSecond), median(pairedSdkRatios(payload, inflight), Double::doubleValue), dp50,
+                median(viaSdk, Cell::clientCpuUs) - median(raw, Cell::clientCpuUs));
+    }
+
+    /** Per round, the sdk cell's calls/s over the raw client's. */
+    private List<Double> pairedSdkRatios(int payload, int inflight) {
+        var ratios = new ArrayList<Double>();
+        for (var viaSdk : cellsOf(payload, inflight, "sdk")) {
+            cells.stream().filter(c -> c.round() == viaSdk.round() && c.payload() == payload
+                            && c.inflight() == inflight && c.target().equals("engine")).findFirst()
+                    .ifPresent(raw -> ratios.add(viaSdk.callsPerSecond() / raw.callsPerSecond()));
+        }
+        return ratios;
+    }
+
+    /** What the Java SDK (caller and callee) costs against the raw client, over the routed cells. */
+    private void printSdkSummary() {
+        var perCell = new ArrayList<Double>();
+        var parts = new ArrayList<String>();
+        for (int payload : payloads) {
+            for (int inflight : inflights) {
+                var paired = pairedSdkRatios(payload, inflight);
+                if (!paired.isEmpty()) {
+                    double ratio = median(paired, Double::doubleValue);
+                    perCell.add(ratio);
+                    parts.add(String.format(Locale.ROOT, "%d B x %d %.3fx", payload, inflight, ratio));
+                }
+            }
+        }
+        if (perCell.isEmpty()) {
+            return;
+        }
+        double worst = perCell.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        System.out.println();
+        System.out.println("=== Java SDK (iii.sdk.Iii as caller and callee) vs the raw client ===");
+        System.out.printf(Locale.ROOT, "  SDK cost: %.1f %% of the raw client's calls/s in its worst cell, %.1f %%"
+                        + " median (target <= 15 %%)  %s%n", 100 * (1 - worst),
+                100 * (1 - median(perCell, Double::doubleValue)), 1 - worst <= 0.15 ? "ok" : "MISSED");
+        System.out.println("    sdk calls/s / raw calls/s, paired per round, median per cell: "
+                + String.join(", ", parts));
     }
 
     /**

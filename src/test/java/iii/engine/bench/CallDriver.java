@@ -1,12 +1,7 @@
 package iii.engine.bench;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One cell's closed loop of calls on one connection: {@code inflight} calls outstanding at all times, each reply
@@ -18,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * random UUID prefix followed by the sequence number in hex, and {@code data} is
  * {@code {"n":"<sequence, 16 hex>","pad":"xx…"}}, exactly {@code payloadBytes} long.
  */
-final class CallDriver implements Conn.Listener {
+final class CallDriver extends Driver implements Conn.Listener {
 
     static final String FUNCTION = "bench::echo";
 
@@ -29,14 +24,6 @@ final class CallDriver implements Conn.Listener {
     private final String framePrefix;
     private final long[] slotSeq;
     private final long[] slotSent;
-    private final AtomicInteger outstanding = new AtomicInteger();
-    private final AtomicLong errors = new AtomicLong();
-    private final List<String> errorSamples = new ArrayList<>();
-    private volatile boolean recording;
-    private volatile boolean stopping;
-    private long[] samples = new long[1 << 16];
-    private int sampleCount;
-    private long completed;
     private Conn client;
 
     CallDriver(boolean engine, int payloadBytes, int inflight) {
@@ -75,26 +62,6 @@ final class CallDriver implements Conn.Listener {
         }
     }
 
-    /** Starts counting completed calls and recording latencies. */
-    void record(boolean on) {
-        recording = on;
-    }
-
-    /** Sends no further calls; waits up to {@code millis} for the outstanding ones; returns how many never came. */
-    int stop(long millis) throws InterruptedException {
-        stopping = true;
-        long deadline = System.currentTimeMillis() + millis;
-        while (outstanding.get() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(2);
-        }
-        int missing = Math.max(0, outstanding.get());
-        if (missing > 0) {
-            error(missing + " call(s) never answered");
-            errors.addAndGet(missing - 1);
-        }
-        return missing;
-    }
-
     @Override
     public void onText(Conn from, String text) {
         long now = System.nanoTime();
@@ -127,12 +94,8 @@ final class CallDriver implements Conn.Listener {
             if (!MiniJson.memberEquals(text, start, "n", "\"" + hex(seq, 16) + "\"")
                     || !MiniJson.memberEquals(text, start, "pad", padRaw)) {
                 error("reply " + seq + " with the wrong payload: " + abbreviate(text));
-            } else if (recording) {
-                if (sampleCount == samples.length) {
-                    samples = Arrays.copyOf(samples, samples.length * 2);
-                }
-                samples[sampleCount++] = now - slotSent[slot];
-                completed++;
+            } else {
+                sample(now - slotSent[slot]);
             }
         }
         if (stopping) {
@@ -154,32 +117,6 @@ final class CallDriver implements Conn.Listener {
     public void onClosed(Conn from, Throwable error) {
         if (!stopping) {
             error("connection closed: " + error);
-        }
-    }
-
-    long completed() {
-        return completed;
-    }
-
-    long errors() {
-        return errors.get();
-    }
-
-    synchronized List<String> errorSamples() {
-        return List.copyOf(errorSamples);
-    }
-
-    /** Latencies in nanoseconds, sorted. Read after {@link #stop}. */
-    long[] sortedSamples() {
-        var sorted = Arrays.copyOf(samples, sampleCount);
-        Arrays.sort(sorted);
-        return sorted;
-    }
-
-    private synchronized void error(String what) {
-        errors.incrementAndGet();
-        if (errorSamples.size() < 5) {
-            errorSamples.add(what);
         }
     }
 

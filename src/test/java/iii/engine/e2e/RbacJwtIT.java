@@ -2,6 +2,8 @@ package iii.engine.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,6 +12,10 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import iii.engine.bench.Server;
+import iii.sdk.ForbiddenException;
+import iii.sdk.Iii;
+import iii.sdk.IiiOptions;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -24,6 +30,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +134,21 @@ class RbacJwtIT extends E2eSupport {
         NodeWorker noGroups = session(Sdk.V0_22_1, token("carol", List.of()));
         assertCallError(noGroups.call("ops::restart", JsonKit.obj()), "FORBIDDEN");
         assertCallOk(noGroups.call("jwt-public::echo", JsonKit.obj()));
+    }
+
+    @Test
+    void java_sdk_worker_with_a_bearer_token_calls_what_its_groups_grant_and_is_forbidden_the_rest()
+            throws Exception {
+        Iii java = closeLater(Iii.connect(URI.create("ws://127.0.0.1:" + rbacPort + "/"),
+                IiiOptions.builder().workerName("jwt-java").bearerToken(token("dave", List.of("ops"))).build()));
+
+        JsonObject granted = java.call("ops::restart", Map.of("n", 1), JsonObject.class).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        ExecutionException denied = assertThrows(ExecutionException.class, () -> java.call("admin::wipe", Map.of(),
+                JsonObject.class).toCompletableFuture().get(20, TimeUnit.SECONDS));
+
+        assertEquals(1, granted.getInt("n"));
+        assertInstanceOf(ForbiddenException.class, denied.getCause());
     }
 
     @Test

@@ -1,0 +1,692 @@
+package iii.sdk;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Type;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A worker of the iii engine: it registers functions, trigger types, triggers and services, calls functions of any
+ * worker, and keeps its registrations while the connection comes and goes.
+ *
+ * <pre>{@code
+ * Iii iii = Iii.connect(URI.create("ws://127.0.0.1:49134/"));
+ * iii.registerFunction("java::double", In.class, in -> new Out(in.n() * 2));
+ * Out out = iii.call("java::double", new In(21), Out.class).toCompletableFuture().get();
+ * iii.close();
+ * }</pre>
+ *
+ * <p>The connection behaves like {@code iii-sdk} 0.22.1's: on every (re)connect it sends {@code reattach} with the
+ * previous connection's id and token, then every registration, then the calls made while it was down, then its
+ * description through {@code engine::workers::register}; a lost connection is retried with exponential backoff and
+ * jitter; a WebSocket ping goes out every 20 s and a connection silent for 60 s is given up. Payloads and results
+ * are bound by JSON-B (JSON-P values pass as they are); handlers run on the worker's executor, never on the
+ * socket's thread, and calls complete on the WebSocket client's threads (a continuation that blocks belongs on an
+ * executor of its own, {@code thenApplyAsync(…, executor)}); a handler that returns a {@link CompletionStage} is
+ * answered when it completes, one that throws answers with an error (the {@link IiiException#code()} of an
+ * {@link IiiException}, else {@code invocation_failed}) whose message the caller sees.
+ */
+public final class Iii implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Iii.class.getName());
+    private static final String VERSION = Objects.requireNonNullElse(Iii.class.getPackage().getImplementationVersion(),
+            "0.1.0-SNAPSHOT");
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final URI url;
+    private final IiiOptions options;
+    private final HttpClient http;
+    private final Executor executor;
+    private final ExecutorService ownExecutor;
+    private final ScheduledThreadPoolExecutor timers;
+    private final ConcurrentHashMap<String, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LocalTriggerType> triggerTypes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> triggers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> services = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Queued> whileDown = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Link> link = new AtomicReference<>();
+    private final AtomicLong epochs = new AtomicLong();
+    private final AtomicInteger reconnectAttempt = new AtomicInteger();
+    private volatile String workerId;
+    private volatile String reattachToken;
+    private volatile boolean closed;
+
+    private record LocalFunction(String frame, Type in, Function<Object, ?> handler) {
+    }
+
+    private record LocalTriggerType(String frame, TriggerHandler handler) {
+    }
+
+    private record Queued(String invocationId, String frame) {
+    }
+
+    private static final class Pending {
+        final String functionId;
+        final CompletableFuture<JsonValue> result = new CompletableFuture<>();
+        volatile long epoch = -1;
+        volatile ScheduledFuture<?> timer;
+
+        Pending(String functionId) {
+            this.functionId = functionId;
+        }
+    }
+
+    private Iii(URI url, IiiOptions options) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.options = Objects.requireNonNull(options, "options");
+        if (options.executor != null) {
+            executor = options.executor;
+            ownExecutor = null;
+        } else {
+            ownExecutor = Executors.newCachedThreadPool(r -> daemon(r, "iii-sdk-" + THREADS.incrementAndGet()));
+            executor = ownExecutor;
+        }
+        timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "iii-sdk-timer-" + THREADS.incrementAndGet()));
+        timers.setRemoveOnCancelPolicy(true);
+        http = HttpClient.newBuilder().connectTimeout(options.connectTimeout).build();
+        long beat = options.pingInterval.toMillis();
+        timers.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Connects to the engine at {@code url} (e.g. {@code ws://127.0.0.1:49134/}) with the default options. */
+    public static Iii connect(URI url) {
+        return connect(url, IiiOptions.defaults());
+    }
+
+    /**
+     * Connects to the engine at {@code url}. Returns at once: the connection is made in the background and retried
+     * until it is up; what is registered meanwhile is sent when it is, and calls wait for it (within their timeout).
+     */
+    public static Iii connect(URI url, IiiOptions options) {
+        Iii iii = new Iii(url, options);
+        iii.open();
+        return iii;
+    }
+
+    /** The id the engine gave this worker's current (or last) connection; null before the first. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Whether a connection to the engine is up now. */
+    public boolean isConnected() {
+        Link l = link.get();
+        return l != null && !l.isOver();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Registrations
+
+    /** Registers a function whose payload is handed over as JSON-P ({@link JsonValue#NULL} for none). */
+    public Registration registerFunction(String id, Function<JsonValue, ?> handler) {
+        return registerFunction(id, JsonValue.class, handler, FunctionOptions.none());
+    }
+
+    /**
+     * Registers a function: its payload is bound by JSON-B to {@code in}, and what {@code handler} returns (or the
+     * value its {@link CompletionStage} completes with) is the result. The request format is the JSON Schema of
+     * {@code in}.
+     */
+    public <I> Registration registerFunction(String id, Class<I> in, Function<? super I, ?> handler) {
+        return registerFunction(id, in, handler, FunctionOptions.none());
+    }
+
+    /** Registers a function with a description, formats or metadata. */
+    @SuppressWarnings("unchecked")
+    public <I> Registration registerFunction(String id, Class<I> in, Function<? super I, ?> handler,
+            FunctionOptions function) {
+        return register(id, in, (Function<Object, ?>) handler, function);
+    }
+
+    /** Registers a function whose payload is bound to a generic type (e.g. a CDI bean method's parameter). */
+    Registration register(String id, Type in, Function<Object, ?> handler, FunctionOptions function) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a function needs an id");
+        }
+        Objects.requireNonNull(handler, "handler");
+        JsonObject request = function.requestFormat() != null ? function.requestFormat() : JsonSchemas.of(in);
+        JsonObject response = function.responseFormat() != null ? function.responseFormat()
+                : function.responseType() != null ? JsonSchemas.of(function.responseType()) : null;
+        String frame = Frame.of("registerfunction").str("id", id).str("description", function.description())
+                .raw("request_format", text(request)).raw("response_format", text(response))
+                .raw("metadata", text(function.metadata())).toString();
+        LocalFunction fn = new LocalFunction(frame, in, handler);
+        if (functions.putIfAbsent(id, fn) != null) {
+            throw new IllegalStateException("function " + id + " is already registered by this worker");
+        }
+        sendIfUp(frame);
+        return once(() -> {
+            if (functions.remove(id, fn)) {
+                sendIfUp(Frame.of("unregisterfunction").str("id", id).toString());
+            }
+        });
+    }
+
+    /** Registers a trigger type this worker provides: {@code handler} is told of every trigger of the type. */
+    public Registration registerTriggerType(String id, String description, TriggerHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        String frame = Frame.of("registertriggertype").str("id", id).str("description",
+                Objects.requireNonNullElse(description, "")).toString();
+        LocalTriggerType type = new LocalTriggerType(frame, handler);
+        if (triggerTypes.putIfAbsent(id, type) != null) {
+            throw new IllegalStateException("trigger type " + id + " is already registered by this worker");
+        }
+        sendIfUp(frame);
+        return once(() -> {
+            if (triggerTypes.remove(id, type)) {
+                sendIfUp(Frame.of("unregistertriggertype").str("id", id).toString());
+            }
+        });
+    }
+
+    /**
+     * Registers a trigger: when it fires, the engine calls {@code functionId} (of any worker). {@code config} is the
+     * trigger type's configuration, bound by JSON-B (e.g. {@code Map.of("api_path", "orders", "http_method",
+     * "POST")} for {@code http}).
+     */
+    public Registration registerTrigger(String triggerType, String functionId, Object config) {
+        String id = UUID.randomUUID().toString();
+        String frame = Frame.of("registertrigger").str("id", id).str("trigger_type", triggerType)
+                .str("function_id", functionId).raw("config", JsonMapper.write(config == null ? Map.of() : config))
+                .toString();
+        triggers.put(id, frame);
+        sendIfUp(frame);
+        return once(() -> {
+            if (triggers.remove(id) != null) {
+                sendIfUp(Frame.of("unregistertrigger").str("id", id).str("trigger_type", triggerType).toString());
+            }
+        });
+    }
+
+    /** Registers a service (a named group of functions in the engine's listings). */
+    public Registration registerService(String id, String name, String description) {
+        String frame = Frame.of("registerservice").str("id", id).str("name", name == null ? id : name)
+                .str("description", description).toString();
+        services.put(id, frame);
+        sendIfUp(frame);
+        return once(() -> services.remove(id));
+    }
+
+    /**
+     * Calls {@code listener} with the engine's whole function list whenever it changes (the
+     * {@code engine::functions-available} trigger type).
+     */
+    public Registration onFunctionsAvailable(Consumer<List<FunctionInfo>> listener) {
+        String id = "iii.sdk::functions-available::" + UUID.randomUUID();
+        Registration fn = registerFunction(id, JsonValue.class, v -> {
+            listener.accept(v.asJsonObject().getJsonArray("functions").stream().map(FunctionInfo::of).toList());
+            return null;
+        });
+        Registration trigger = registerTrigger("engine::functions-available", id, Map.of());
+        return once(() -> {
+            trigger.unregister();
+            fn.unregister();
+        });
+    }
+
+    private static Registration once(Runnable undo) {
+        var done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                undo.run();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Calls
+
+    /** Calls a function and binds its result to {@code type}, within the default timeout. */
+    public <O> CompletionStage<O> call(String functionId, Object payload, Class<O> type) {
+        return call(functionId, payload, type, options.invocationTimeout);
+    }
+
+    /**
+     * Calls a function and binds its result to {@code type} ({@link JsonValue} for the result as it came; null for
+     * none). Fails with a {@link FunctionNotFoundException}, {@link IiiTimeoutException},
+     * {@link InvocationStoppedException}, {@link ForbiddenException}, or an {@link IiiException} with the callee's
+     * code.
+     */
+    public <O> CompletionStage<O> call(String functionId, Object payload, Class<O> type, Duration timeout) {
+        return callRaw(functionId, payload, timeout).thenApply(v -> JsonMapper.read(v, type));
+    }
+
+    private CompletableFuture<JsonValue> callRaw(String functionId, Object payload, Duration timeout) {
+        String data;
+        try {
+            data = JsonMapper.write(payload);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
+        }
+        String id = UUID.randomUUID().toString();
+        TraceContext.Carrier trace = TraceContext.INSTANCE.current();
+        String frame = Frame.of("invokefunction").str("invocation_id", id).str("function_id", functionId)
+                .raw("data", data).str("traceparent", trace.traceparent()).str("baggage", trace.baggage()).toString();
+        Pending p = new Pending(functionId);
+        try {
+            p.timer = timers.schedule(() -> {
+                if (pending.remove(id, p)) {
+                    p.result.completeExceptionally(
+                            new IiiTimeoutException("no answer within " + timeout.toMillis() + " ms", functionId));
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
+        }
+        pending.put(id, p);
+        sendOrQueue(id, p, frame);
+        return p.result;
+    }
+
+    /** Calls a function without waiting for (or getting) its result. */
+    public void fire(String functionId, Object payload) {
+        TraceContext.Carrier trace = TraceContext.INSTANCE.current();
+        String frame = Frame.of("invokefunction").str("function_id", functionId).raw("data", JsonMapper.write(payload))
+                .str("traceparent", trace.traceparent()).str("baggage", trace.baggage())
+                .raw("action", "{\"type\":\"void\"}").toString();
+        sendOrQueue(null, null, frame);
+    }
+
+    /** The engine's functions ({@code engine::functions::list}). */
+    public CompletionStage<List<FunctionInfo>> listFunctions() {
+        return call("engine::functions::list", Map.of(), JsonObject.class)
+                .thenApply(o -> o.getJsonArray("functions").stream().map(FunctionInfo::of).toList());
+    }
+
+    /** The engine's workers ({@code engine::workers::list}). */
+    public CompletionStage<List<WorkerInfo>> listWorkers() {
+        return call("engine::workers::list", Map.of(), JsonObject.class)
+                .thenApply(o -> o.getJsonArray("workers").stream().map(WorkerInfo::of).toList());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Connection
+
+    private void open() {
+        if (closed) {
+            return;
+        }
+        Link l = new Link(epochs.incrementAndGet(), this::received, this::lost);
+        var builder = http.newWebSocketBuilder().connectTimeout(options.connectTimeout);
+        options.headers.forEach(builder::header);
+        builder.buildAsync(url, l).whenComplete((ws, e) -> {
+            if (e != null) {
+                LOG.log(Level.FINE, e, () -> "Could not connect to " + url);
+                scheduleReconnect(e);
+            } else if (closed) {
+                l.abort(new IllegalStateException("closed"));
+            } else {
+                opened(l);
+            }
+        });
+    }
+
+    /** A new connection: reattach, replay every registration, send what waited, describe this worker. */
+    private void opened(Link l) {
+        link.set(l);
+        if (l.isOver()) {
+            link.compareAndSet(l, null);
+            return;
+        }
+        reconnectAttempt.set(0);
+        String previous = workerId;
+        if (previous != null) {
+            l.send(Frame.of("reattach").str("previous_worker_id", previous).str("reattach_token", reattachToken)
+                    .toString());
+        }
+        triggerTypes.values().forEach(t -> l.send(t.frame()));
+        services.values().forEach(l::send);
+        functions.values().forEach(f -> l.send(f.frame()));
+        triggers.values().forEach(l::send);
+        flushQueued(l);
+        l.send(Frame.of("invokefunction").str("function_id", "engine::workers::register")
+                .raw("action", "{\"type\":\"void\"}").raw("data", describe()).toString());
+        LOG.fine(() -> "Connected to " + url);
+    }
+
+    private String describe() {
+        String name = options.workerName != null ? options.workerName
+                : Objects.requireNonNullElseGet(System.getenv("III_WORKER_NAME"), Iii::defaultName);
+        String os = System.getProperty("os.name") + " " + System.getProperty("os.version") + " ("
+                + System.getProperty("os.arch") + ")";
+        return Frame.object().str("runtime", "java").str("version", VERSION).str("name", name).str("os", os)
+                .raw("pid", Long.toString(ProcessHandle.current().pid())).str("description", options.description)
+                .toString();
+    }
+
+    private static String defaultName() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    private void lost(Link l, Throwable why) {
+        link.compareAndSet(l, null);
+        failPending(p -> p.epoch == l.epoch, "the connection to the engine was lost");
+        if (!closed) {
+            LOG.log(Level.INFO, "Connection to the iii engine at {0} lost ({1}); reconnecting", new Object[] {url, why});
+            scheduleReconnect(why);
+        }
+    }
+
+    /** Fails the pending calls that {@code which} selects with {@link InvocationStoppedException}. */
+    private void failPending(Predicate<Pending> which, String message) {
+        pending.forEach((id, p) -> {
+            if (which.test(p) && pending.remove(id, p)) {
+                p.timer.cancel(false);
+                p.result.completeExceptionally(new InvocationStoppedException(message, p.functionId));
+            }
+        });
+    }
+
+    private void scheduleReconnect(Throwable why) {
+        if (closed) {
+            return;
+        }
+        int attempt = reconnectAttempt.getAndIncrement();
+        if (options.maxReconnectAttempts >= 0 && attempt >= options.maxReconnectAttempts) {
+            LOG.log(Level.WARNING, "Giving up on the iii engine at {0} after {1} attempts: {2}",
+                    new Object[] {url, attempt, why});
+            return;
+        }
+        long delay = backoff(attempt, options.initialReconnectDelay.toMillis(), options.maxReconnectDelay.toMillis(),
+                options.backoffMultiplier, options.jitter, ThreadLocalRandom.current().nextDouble());
+        try {
+            timers.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** The delay before reconnect attempt {@code attempt} (0-based); {@code random} in [0, 1). */
+    static long backoff(int attempt, long initialMs, long maxMs, double multiplier, double jitter, double random) {
+        double capped = Math.min(initialMs * Math.pow(multiplier, attempt), maxMs);
+        return Math.max(0, (long) (capped + capped * jitter * (2 * random - 1)));
+    }
+
+    private void heartbeat() {
+        Link l = link.get();
+        if (l == null) {
+            return;
+        }
+        if (System.nanoTime() - l.lastInboundNanos > options.idleTimeout.toNanos()) {
+            l.abort(new TimeoutException("no frame from the engine for " + options.idleTimeout.toSeconds() + " s"));
+        } else {
+            l.ping();
+        }
+    }
+
+    private void sendIfUp(String frame) {
+        Link l = link.get();
+        if (l != null) {
+            l.send(frame);
+        }
+    }
+
+    private void sendOrQueue(String invocationId, Pending p, String frame) {
+        Link l = link.get();
+        if (l != null) {
+            if (p != null) {
+                p.epoch = l.epoch;
+            }
+            l.send(frame);
+            return;
+        }
+        whileDown.add(new Queued(invocationId, frame));
+        Link now = link.get();
+        if (now != null) {
+            flushQueued(now);
+        }
+    }
+
+    private void flushQueued(Link l) {
+        for (Queued q; (q = whileDown.poll()) != null;) {
+            if (q.invocationId() == null) {
+                l.send(q.frame());
+                continue;
+            }
+            Pending p = pending.get(q.invocationId());
+            if (p != null) {
+                p.epoch = l.epoch;
+                l.send(q.frame());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Frames from the engine
+
+    /**
+     * A whole text message, on the WebSocket client's thread: a call's result completes its future there (one
+     * thread switch less per call); everything else, handlers above all, runs on the worker's executor.
+     */
+    private void received(String text) {
+        JsonObject frame;
+        try {
+            frame = JsonMapper.parseObject(text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Unreadable frame from the engine", e);
+            return;
+        }
+        if ("invocationresult".equals(frame.getString("type", ""))) {
+            result(frame);
+            return;
+        }
+        try {
+            executor.execute(() -> handle(frame));
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void handle(JsonObject frame) {
+        switch (frame.getString("type", "")) {
+            case "invokefunction" -> invoke(frame);
+            case "workerregistered" -> {
+                workerId = frame.getString("worker_id", null);
+                reattachToken = frame.getString("reattach_token", null);
+            }
+            case "registertrigger" -> trigger(frame, true);
+            case "unregistertrigger" -> trigger(frame, false);
+            case "triggerregistrationresult", "error" -> {
+                if (frame.get("error") instanceof JsonObject error) {
+                    LOG.warning(() -> "The engine refused " + frame.getString("id", "a registration") + ": "
+                            + error.getString("code", "?") + ": " + error.getString("message", ""));
+                }
+            }
+            default -> LOG.finest(() -> "Ignored frame " + frame);
+        }
+    }
+
+    private void result(JsonObject frame) {
+        Pending p = pending.remove(frame.getString("invocation_id", ""));
+        if (p == null) {
+            return;
+        }
+        p.timer.cancel(false);
+        if (frame.get("error") instanceof JsonObject error) {
+            p.result.completeExceptionally(IiiException.of(error.getString("code", "UNKNOWN"),
+                    error.getString("message", ""), p.functionId));
+        } else {
+            p.result.complete(frame.get("result"));
+        }
+    }
+
+    private void invoke(JsonObject frame) {
+        String functionId = frame.getString("function_id", "");
+        String invocationId = frame.get("invocation_id") instanceof JsonString s ? s.getString() : null;
+        LocalFunction fn = functions.get(functionId);
+        if (fn == null) {
+            answer(invocationId, functionId, null, new FunctionNotFoundException("Function not found", functionId));
+            return;
+        }
+        Object out;
+        try {
+            out = TraceContext.INSTANCE.within(frame.getString("traceparent", null), frame.getString("baggage", null),
+                    () -> fn.handler().apply(JsonMapper.read(frame.getOrDefault("data", JsonValue.NULL), fn.in())));
+        } catch (RuntimeException | Error e) {
+            answer(invocationId, functionId, null, e);
+            return;
+        }
+        if (out instanceof CompletionStage<?> stage) {
+            stage.whenComplete((r, e) -> answer(invocationId, functionId, r, e));
+        } else {
+            answer(invocationId, functionId, out, null);
+        }
+    }
+
+    private void answer(String invocationId, String functionId, Object result, Throwable failure) {
+        String json = null;
+        if (failure == null && result != null) {
+            try {
+                json = JsonMapper.write(result);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            failure = unwrap(failure);
+            if (invocationId == null) {
+                LOG.log(Level.WARNING, "Function " + functionId + " failed", failure);
+                return;
+            }
+        }
+        if (invocationId == null) {
+            return;
+        }
+        Frame f = Frame.of("invocationresult").str("invocation_id", invocationId).str("function_id", functionId);
+        if (failure != null) {
+            f.raw("error", error(failure));
+        } else {
+            f.raw("result", json);
+        }
+        sendIfUp(f.toString());
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String error(Throwable t) {
+        String code = t instanceof IiiException ie ? ie.code() : "invocation_failed";
+        String message = t instanceof IiiException ie ? ie.detail()
+                : t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+        var trace = new StringWriter();
+        t.printStackTrace(new PrintWriter(trace));
+        return Frame.object().str("code", code).str("message", message).str("stacktrace", trace.toString())
+                .toString();
+    }
+
+    private void trigger(JsonObject frame, boolean register) {
+        String type = frame.getString("trigger_type", "");
+        String id = frame.getString("id", "");
+        String functionId = frame.getString("function_id", "");
+        LocalTriggerType provider = triggerTypes.get(type);
+        var trigger = new TriggerConfig(id, type, functionId, frame.get("config"), frame.get("metadata"));
+        String error = null;
+        if (provider == null) {
+            error = Frame.object().str("code", "trigger_type_not_found").str("message", "Trigger type not found")
+                    .toString();
+        } else {
+            try {
+                if (register) {
+                    provider.handler().registerTrigger(trigger);
+                } else {
+                    provider.handler().unregisterTrigger(trigger);
+                }
+            } catch (Exception e) {
+                error = Frame.object().str("code", "trigger_registration_failed")
+                        .str("message", Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()))
+                        .toString();
+            }
+        }
+        if (register) {
+            sendIfUp(Frame.of("triggerregistrationresult").str("id", id).str("trigger_type", type)
+                    .str("function_id", functionId).raw("error", error).toString());
+        } else if (error != null) {
+            LOG.warning(() -> "Unregistering trigger " + id + " of " + type + " failed");
+        }
+    }
+
+    private static String text(JsonValue v) {
+        return v == null ? null : v.toString();
+    }
+
+    /**
+     * Closes the connection (its functions, triggers and trigger types leave the engine with it) and fails the calls
+     * still waiting with {@link InvocationStoppedException}. Waits at most a few seconds for the close handshake.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Link l = link.getAndSet(null);
+        if (l != null) {
+            try {
+                l.close().toCompletableFuture().get(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                l.abort(e);
+            }
+        }
+        failPending(p -> true, "the worker is closed");
+        timers.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package iii.engine.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iii.engine.bench.Server;
+import iii.engine.e2e.sample.Orders;
+import iii.engine.it.ArquillianEngine;
+import iii.sdk.Iii;
+import iii.sdk.IiiExtension;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A Jakarta EE application ({@link Orders}: CDI-bean functions and an {@code @HttpTrigger}) with the Java SDK's jar
+ * in its {@code WEB-INF/lib}, deployed on a Payara Micro of its own beside the engine: its functions are listed and
+ * callable from a Node worker, its route answers over HTTP, and stopping its server (SIGTERM) removes them.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class JavaSdkCdiIT extends E2eSupport {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ArquillianEngine.deployment();
+    }
+
+    private Path sampleWar(URI engine) throws Exception {
+        JavaArchive sdk = ShrinkWrap.create(JavaArchive.class, "iii-sdk-java.jar").addPackage(Iii.class.getPackage())
+                .addAsServiceProvider(Extension.class, IiiExtension.class);
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "orders.war").addPackage(Orders.class.getPackage())
+                .addAsLibrary(sdk)
+                .addAsResource(new StringAsset("iii.url=" + engine + "\niii.worker-name=orders-app\n"),
+                        "META-INF/microprofile-config.properties");
+        Path file = EngineProcess.scratchDirectory("java-sdk-cdi").resolve("orders.war");
+        war.as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
+    }
+
+    @Test
+    void cdi_bean_functions_are_listed_callable_routed_and_gone_when_the_application_stops() throws Exception {
+        Path war = sampleWar(ws());
+        NodeWorker node = node(Sdk.V0_22_1);
+        node.registerFunction("pricing::quote", "echo");
+        try (Server app = Server.start("orders-app", NodeWorker.projectDir(), war, Server.freePort(),
+                Server.freePort(), false, List.of("-Xmx512m"), EngineProcess.scratchDirectory("java-sdk-cdi"))) {
+            app.awaitReady(200);
+            for (String fn : List.of("orders::create", "orders::count", "orders::quote", "orders::by-id")) {
+                awaitFunctionListed(fn);
+            }
+
+            JsonObject created = assertCallOk(node.call("orders::create", JsonKit.obj("sku", "A-1", "qty", 2)))
+                    .getJsonObject("result");
+            JsonObject refused = assertCallError(node.call("orders::create", JsonKit.obj("sku", "A-1", "qty", 0)),
+                    "invalid_quantity");
+            JsonObject count = assertCallOk(node.call("orders::count", JsonKit.obj()));
+            JsonObject quoted = assertCallOk(node.call("orders::quote", JsonKit.obj("sku", "B-2", "qty", 5)));
+
+            assertEquals("A-1", created.getString("sku"));
+            assertTrue(JsonKit.str(refused, "message").contains("qty must be positive"), refused::toString);
+            assertEquals(1, count.getInt("result"));
+            assertEquals("B-2", JsonKit.str(quoted, "result.sku"), "the bean called Node through @Inject Iii");
+
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI route = ArquillianEngine.httpTriggerUri().resolve("orders/" + created.getString("id"));
+            HttpResponse<String> found = Await.until("the route orders/:id", MEDIUM, () -> {
+                try {
+                    var r = http.send(HttpRequest.newBuilder(route).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+                    ArquillianEngine.httpTriggerUri().resolve("orders/o-none")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(found.body().contains("\"sku\":\"A-1\""), found::body);
+            assertEquals(404, missing.statusCode());
+        }
+        awaitFunctionGone("orders::create");
+        awaitFunctionGone("orders::by-id");
+    }
+}
