@@ -184,6 +184,9 @@ public class HttpTriggerServer {
         answer.takeReader(new ResponseStream(answer, exchange, text -> badInput.report(LOG, null,
                 BadInput.RESPONSE_CONTROL, () -> "HTTP route " + match.route() + ": the function's response channel"
                         + " sent a text frame that is not a control message; ignored: " + text)));
+        if (raw == null && !hasBody(exchange.request)) {
+            raw = new byte[0]; // nothing to read: the stream ends at once
+        }
         if (raw != null) {
             requestBody.takeWriter(IGNORED_WRITER);
             if (raw.length > 0) {
@@ -201,6 +204,16 @@ public class HttpTriggerServer {
         var middlewareInput = config.middleware().isEmpty() && match.route().middlewareFunctionIds().isEmpty() ? null
                 : HttpMapping.middlewareInput(match.pathParams(), query, headers, method);
         run(match.route(), condition, data, middlewareInput, exchange);
+    }
+
+    /**
+     * Whether a request may have a body to read: a length above zero, or no length with one sent in chunks (HTTP/1.1)
+     * or in frames (HTTP/2, where a body needs no header).
+     */
+    private static boolean hasBody(HttpServletRequest request) {
+        var length = request.getContentLengthLong();
+        return length > 0 || length < 0 && (request.getHeader("Transfer-Encoding") != null
+                || request.getProtocol().startsWith("HTTP/2"));
     }
 
     /**
