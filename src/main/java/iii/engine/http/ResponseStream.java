@@ -204,7 +204,7 @@ final class ResponseStream implements Channel.ReaderEnd, WriteListener {
                     sent = pendingSent; // the connection took it
                     pendingSent = null;
                 }
-                if (sent == null && endedClean != null) {
+                if (pendingSent == null && endedClean != null) {
                     closed = true;
                     close = true;
                     clean = endedClean;
@@ -216,7 +216,8 @@ final class ResponseStream implements Channel.ReaderEnd, WriteListener {
         }
         if (sent != null) {
             sent.run();
-        } else if (close) {
+        }
+        if (close) {
             exchange.close(clean);
         }
     }

@@ -97,6 +97,14 @@ class HttpStreamingIT extends E2eSupport {
         awaitServed(path + "/probe", "GET");
     }
 
+    /** Registers a function of this behaviour (and spec) on {@code w} with a route; returns the function's id. */
+    private static String serve(NodeWorker w, String path, String method, String behaviour, Object... spec) {
+        String fn = fid(path.substring(0, path.indexOf('-')));
+        w.registerFunction(fn, behaviour, spec);
+        w.registerTrigger("http", fn, route(path, method));
+        return fn;
+    }
+
     private static JsonObject route(String path, String method) {
         return JsonKit.obj("api_path", path, "http_method", method);
     }
@@ -137,10 +145,8 @@ class HttpStreamingIT extends E2eSupport {
     void a_50_mib_download_streams_from_the_response_channel_with_its_status_and_headers(Sdk sdk) {
         NodeWorker w = node(sdk);
         String path = "dl-" + shortId() + "/file";
-        String fn = fid("download");
-        w.registerFunction(fn, "http-stream", "status_code", 201, "headers",
+        String fn = serve(w, path, "GET", "http-stream", "status_code", 201, "headers",
                 JsonKit.obj("content-type", "application/octet-stream", "x-file", "random"));
-        w.registerTrigger("http", fn, route(path, "GET"));
         awaitServed(path + "?bytes=0", "GET");
         int mark = w.mark();
 
@@ -162,9 +168,7 @@ class HttpStreamingIT extends E2eSupport {
     void a_50_mib_upload_streams_into_request_body_and_the_function_answers_through_its_response(Sdk sdk) {
         NodeWorker w = node(sdk);
         String path = "ul-" + shortId() + "/file";
-        String fn = fid("upload");
-        w.registerFunction(fn, "http-read-body");
-        w.registerTrigger("http", fn, route(path, "POST"));
+        String fn = serve(w, path, "POST", "http-read-body");
         awaitServed(path, "POST");
         byte[] upload = new byte[50 * MIB];
         new Random(12).nextBytes(upload);
@@ -224,9 +228,7 @@ class HttpStreamingIT extends E2eSupport {
     void urlencoded_and_multipart_bodies_reach_the_function_raw_with_body_null(Sdk sdk) {
         NodeWorker w = node(sdk);
         String path = "form-" + shortId() + "/in";
-        String fn = fid("form");
-        w.registerFunction(fn, "http-read-body");
-        w.registerTrigger("http", fn, route(path, "POST"));
+        String fn = serve(w, path, "POST", "http-read-body");
         awaitServed(path, "POST");
 
         String form = "name=John+Doe&email=john%40example.com&age=30";
@@ -264,9 +266,7 @@ class HttpStreamingIT extends E2eSupport {
     void a_json_body_is_parsed_into_body_and_readable_raw_from_request_body(Sdk sdk) {
         NodeWorker w = node(sdk);
         String path = "json-" + shortId() + "/raw";
-        String fn = fid("json");
-        w.registerFunction(fn, "http-read-body", "buffered", true);
-        w.registerTrigger("http", fn, route(path, "POST"));
+        String fn = serve(w, path, "POST", "http-read-body", "buffered", true);
         awaitServed(path, "POST");
 
         String raw = "{\"z\":2, \"a\":1}";
@@ -304,9 +304,7 @@ class HttpStreamingIT extends E2eSupport {
     void a_client_that_leaves_mid_download_frees_the_channel_and_the_writer_sees_the_end() throws IOException {
         NodeWorker w = node(Sdk.V0_22_1);
         String path = "leave-" + shortId() + "/file";
-        String fn = fid("left");
-        w.registerFunction(fn, "http-stream");
-        w.registerTrigger("http", fn, route(path, "GET"));
+        String fn = serve(w, path, "GET", "http-stream");
         awaitServed(path + "?bytes=0", "GET");
         int mark = w.mark();
 
@@ -329,9 +327,7 @@ class HttpStreamingIT extends E2eSupport {
     void a_body_over_the_limit_mid_stream_gets_413_and_frees_its_channels() {
         NodeWorker w = node(Sdk.V0_22_1);
         String path = "big-" + shortId() + "/in";
-        String fn = fid("big");
-        w.registerFunction(fn, "http-read-body");
-        w.registerTrigger("http", fn, route(path, "POST"));
+        String fn = serve(w, path, "POST", "http-read-body");
         awaitServed(path, "POST");
         byte[] chunk = new byte[MIB];
         int chunks = MAX_BODY / MIB + 4;
@@ -390,11 +386,9 @@ class HttpStreamingIT extends E2eSupport {
     void text_frames_that_are_not_control_messages_are_ignored() {
         NodeWorker w = node(Sdk.V0_22_1);
         String path = "ctl-" + shortId() + "/in";
-        String fn = fid("ctl");
-        w.registerFunction(fn, "http-stream", "bytes", 1000, "texts", JsonKit.arr("not json", "[1,2]",
+        String fn = serve(w, path, "GET", "http-stream", "bytes", 1000, "texts", JsonKit.arr("not json", "[1,2]",
                 "{\"type\":\"set_status\",\"status_code\":42}", "{\"type\":\"set_headers\",\"headers\":{\"x-a\":1}}",
                 "{\"type\":\"set_status\",\"status_code\":\"202\"}", "{\"type\":\"unknown\"}"));
-        w.registerTrigger("http", fn, route(path, "GET"));
         awaitServed(path, "GET");
 
         var response = send(HttpRequest.newBuilder(trigger(path)), HttpResponse.BodyHandlers.ofByteArray());
