@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * bin/run                       # in another terminal; workers at ws://127.0.0.1:49134/, routes at :3111
  * mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=iii.engine.e2e.HttpRouteBenchmark \
- *     [-Dexec.args="ws://127.0.0.1:49134/ http://127.0.0.1:3111/ SECONDS_PER_RUN"]
+ *     [-Dexec.args="ws://127.0.0.1:49134/ http://127.0.0.1:3111/ SECONDS_PER_RUN [no-streams]"]
  * </pre>
  */
 public final class HttpRouteBenchmark {
@@ -72,7 +72,9 @@ public final class HttpRouteBenchmark {
                             p50(overHttp) / p50(overWs));
                 }
             }
-            streaming(ws, http, worker, client);
+            if (!(args.length > 3 && args[3].equals("no-streams"))) {
+                streaming(ws, http, worker, client);
+            }
         }
         System.exit(0);
     }
