@@ -220,6 +220,8 @@ async function writeChannel(writer, spec) {
     hash.update(part);
     await new Promise((resolve, reject) => writer.stream.write(part, (err) => (err ? reject(err) : resolve())));
     if (spec.report_progress) emit({ event: 'channelWriteProgress', written: offset + part.length });
+    // dies half-way: what it wrote is all its reader gets
+    if (spec.exit_midway && offset + part.length >= total / 2) process.exit(3);
   }
   for (const text of spec.end_texts ?? []) writer.sendMessage(text);
   await new Promise((resolve, reject) => {
@@ -257,6 +259,58 @@ async function readChannel(reader, spec) {
   const now = Date.now();
   return { bytes, sha256: hash.digest('hex'), texts, error, elapsed_ms: now - started,
     streaming_ms: firstAt ? now - firstAt : 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP functions that answer through the request's `response` channel and read its `request_body` channel (0.11.6+),
+// with the frames iii-sdk's http() helper sends: {"type":"set_status"} and {"type":"set_headers"} text frames, then
+// the body's bytes through the writer's stream.
+
+function startResponse(response, status, headers) {
+  response.sendMessage(JSON.stringify({ type: 'set_status', status_code: status }));
+  response.sendMessage(JSON.stringify({ type: 'set_headers', headers }));
+}
+
+function writePart(writer, bytes) {
+  return new Promise((resolve, reject) => writer.stream.write(bytes, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Reads a request's body to its end: its size and SHA-256, and its text when it is at most 1 MiB. */
+async function readBody(reader) {
+  const hash = createHash('sha256');
+  const chunks = [];
+  let bytes = 0;
+  let error = null;
+  try {
+    for await (const chunk of reader.stream) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (bytes <= 1024 * 1024) chunks.push(chunk);
+    }
+  } catch (err) {
+    error = describeError(err);
+  }
+  return { bytes, sha256: hash.digest('hex'), text: bytes <= 1024 * 1024 ? Buffer.concat(chunks).toString('utf8') : null,
+    error };
+}
+
+// Gates a handler waits at until the test opens them (`openGate`), e.g. to write event n+1 only once the HTTP client
+// has received event n.
+const gates = new Map();
+
+function gateNamed(name) {
+  let gate = gates.get(name);
+  if (!gate) {
+    gate = {};
+    gate.promise = new Promise((resolve) => (gate.open = resolve));
+    gates.set(name, gate);
+  }
+  return gate;
+}
+
+async function passGate(name) {
+  await gateNamed(name).promise;
+  gates.delete(name);
 }
 
 /** What a payload looks like in an event: channel objects the SDK made of references are named, not dumped. */
@@ -298,7 +352,7 @@ function makeHandler(functionId, spec) {
         return undefined;
       case 'http-echo': {
         // An HTTP trigger handler: answers {status_code, headers, body} with the request it received as the body
-        // (without the channel references of 0.11.6+, which this engine does not send yet).
+        // (without the channel references of 0.11.6+, which the SDK has made into reader and writer objects).
         const received = data && typeof data === 'object' ? { ...data } : data;
         if (received && typeof received === 'object') {
           delete received.request_body;
@@ -317,6 +371,43 @@ function makeHandler(functionId, spec) {
         const result = await writeChannel(data.writer, data);
         emit({ event: 'channelWritten', function_id: functionId, ...result });
         return result;
+      }
+      case 'http-stream': {
+        // Streams data.query_params.bytes (or spec.bytes) random bytes as the HTTP response, after spec.texts (raw
+        // text frames, control messages or not); spec.exit_midway: the worker dies before ending the stream.
+        startResponse(data.response, spec.status_code ?? 200, spec.headers ?? { 'content-type': 'application/octet-stream' });
+        for (const text of spec.texts ?? []) data.response.sendMessage(text);
+        const bytes = Number(data.query_params?.bytes ?? spec.bytes ?? 0);
+        try {
+          const result = await writeChannel(data.response, { bytes, piece: spec.piece, exit_midway: spec.exit_midway });
+          emit({ event: 'httpStreamed', function_id: functionId, ...result });
+        } catch (err) {
+          emit({ event: 'httpStreamFailed', function_id: functionId, error: describeError(err) });
+          throw err;
+        }
+        return undefined;
+      }
+      case 'http-read-body': {
+        // Reads request_body to its end and answers with what arrived, through the response channel or, with
+        // spec.buffered, as a plain {status_code, body}.
+        const read = await readBody(data.request_body);
+        const answer = { ...read, parsed_body: data.body ?? null };
+        emit({ event: 'httpBodyRead', function_id: functionId, bytes: read.bytes, sha256: read.sha256, error: read.error });
+        if (spec.buffered) return { status_code: 200, body: answer };
+        startResponse(data.response, 200, { 'content-type': 'application/json' });
+        data.response.stream.end(Buffer.from(JSON.stringify(answer)));
+        return undefined;
+      }
+      case 'http-sse': {
+        // spec.events server-sent events; event n+1 is written once the gate "<function id>:<n>" was opened.
+        startResponse(data.response, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        const events = spec.events ?? 100;
+        for (let n = 1; n <= events; n++) {
+          await writePart(data.response, Buffer.from(`id: ${n}\ndata: event ${n}\n\n`));
+          if (n < events) await passGate(`${functionId}:${n}`);
+        }
+        await new Promise((resolve) => data.response.stream.end(resolve));
+        return undefined;
       }
       case 'forward': {
         // Calls another function with the same payload and returns its result (chains across workers).
@@ -585,6 +676,12 @@ const commands = {
     const channel = channels.get(requireString(cmd, 'handle'));
     if (!channel) throw new Error(`unknown channel ${cmd.handle}`);
     return readChannel(channel.reader, cmd);
+  },
+
+  async openGate(cmd) {
+    const name = requireString(cmd, 'gate');
+    gateNamed(name).open();
+    return { gate: name };
   },
 
   async exit(cmd) {

@@ -26,6 +26,8 @@ public enum BadInput {
     TELEMETRY_UNREADABLE("telemetry_unreadable", Level.WARNING),
     /** An HTTP request whose URI has a broken %-escape, which the container fails on before the engine sees it. */
     MALFORMED_URI("malformed_uri", Level.WARNING),
+    /** A text frame on an HTTP request's response channel, before its body, that is not a control message. */
+    RESPONSE_CONTROL("response_control", Level.WARNING, 10),
     /** An upgrade on the RBAC-gated listener that was refused (origin, token, auth function): each its own line. */
     UPGRADE_REFUSED("upgrade_refused", Level.WARNING, 20),
     /** A call or registration of an RBAC session that its grant does not allow: each its own line. */

@@ -68,7 +68,8 @@ public class ChannelFunctions {
         return size.bitLength() > 31 ? Channels.MAX_BUFFER : size.intValue();
     }
 
-    private static JsonObject reference(Channel channel, String direction) {
+    /** A reference to one end of {@code channel}: {@code {channel_id, access_key, direction}} ({@code read|write}). */
+    public static JsonObject reference(Channel channel, String direction) {
         return JSON.createObjectBuilder()
                 .add("channel_id", channel.id())
                 .add("access_key", channel.accessKey())

@@ -41,17 +41,19 @@ final class HttpMapping {
     /**
      * The bound function's {@code data}: {@code query_params}, {@code path_params}, {@code headers} (lower-case
      * names), {@code path} (the pattern), {@code method}, {@code body} (parsed JSON for a JSON content type, else
-     * null) and {@code trigger}.
+     * null), {@code trigger} and, when given, the channel references {@code request_body} (where the function reads
+     * the raw body) and {@code response} (where it may stream its answer).
      */
     static RawJson requestData(Route route, Map<String, String> pathParams, String queryString,
-                               Map<String, String> headers, String method, JsonValue body) {
+                               Map<String, String> headers, String method, JsonValue body, JsonObject requestBody,
+                               JsonObject response) {
         var query = JSON.createObjectBuilder();
         queryParams(queryString).forEach(query::add);
         var path = JSON.createObjectBuilder();
         pathParams.forEach(path::add);
         var head = JSON.createObjectBuilder();
         headers.forEach(head::add);
-        return RawJson.of(JSON.createObjectBuilder()
+        var data = JSON.createObjectBuilder()
                 .add("query_params", query)
                 .add("path_params", path)
                 .add("headers", head)
@@ -59,8 +61,14 @@ final class HttpMapping {
                 .add("method", method)
                 .add("body", body == null ? JsonValue.NULL : body)
                 .add("trigger", JSON.createObjectBuilder().add("type", "http").add("path", route.path())
-                        .add("method", method))
-                .build());
+                        .add("method", method));
+        if (requestBody != null) {
+            data.add("request_body", requestBody);
+        }
+        if (response != null) {
+            data.add("response", response);
+        }
+        return RawJson.of(data.build());
     }
 
     /**
@@ -143,14 +151,18 @@ final class HttpMapping {
         }
     }
 
+    /** Whether a body of this content type is read whole and parsed into {@code body} (else it is streamed). */
+    static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
+    }
+
     /**
      * A JSON body, or null when the content type is not JSON or the body does not parse. As in iii, no other body
      * is parsed: {@code application/x-www-form-urlencoded} and {@code multipart/form-data} bodies (fields, files)
-     * reach the function as raw bytes only, never in {@code body}.
+     * reach the function as raw bytes only, in its {@code request_body} channel, never in {@code body}.
      */
     static JsonValue body(String contentType, byte[] bytes) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")
-                || bytes.length == 0) {
+        if (!isJson(contentType) || bytes.length == 0) {
             return null;
         }
         try (var reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
@@ -213,7 +225,8 @@ final class HttpMapping {
         return new Response(status, headers, bytes);
     }
 
-    private static void addHeader(List<Map.Entry<String, String>> headers, String name, String value) {
+    /** Adds a response header a function set, unless it is malformed or one the container sets itself. */
+    static void addHeader(List<Map.Entry<String, String>> headers, String name, String value) {
         if (!HeaderSyntax.isName(name) || !HeaderSyntax.isValue(value)
                 || SKIPPED_RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
             return;

@@ -1,5 +1,11 @@
 package iii.engine.http;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
+import iii.engine.channel.Channel;
+import iii.engine.channel.ChannelFunctions;
+import iii.engine.channel.ChannelItem;
+import iii.engine.channel.Channels;
 import iii.engine.config.EngineExecutors;
 import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
@@ -11,10 +17,13 @@ import jakarta.json.JsonValue;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,18 +54,39 @@ public class HttpTriggerServer {
     private static final CompletableFuture<Boolean> OPEN = CompletableFuture.completedFuture(true);
     private static final CompletableFuture<Boolean> CLOSED = CompletableFuture.completedFuture(false);
 
+    /** The engine's own writer of a request's body read whole: nothing to pause, nothing to close. */
+    private static final Channel.WriterEnd IGNORED_WRITER = new Channel.WriterEnd() {
+        @Override
+        public boolean pause() {
+            return false;
+        }
+
+        @Override
+        public void resume() {
+        }
+
+        @Override
+        public void close(String reason) {
+        }
+    };
+
     private HttpTriggerConfig config;
     private RouteTable routes;
     private Invoker invoker;
     private EngineExecutors executors;
+    private Channels channels;
+    private BadInputLog badInput;
     private Semaphore inFlight;
 
     protected HttpTriggerServer() {
     }
 
     @Inject
-    public HttpTriggerServer(HttpTriggerConfig config, RouteTable routes, Invoker invoker, EngineExecutors executors) {
+    public HttpTriggerServer(HttpTriggerConfig config, RouteTable routes, Invoker invoker, EngineExecutors executors,
+                             Channels channels, BadInputLog badInput) {
         this.config = config;
+        this.channels = channels;
+        this.badInput = badInput;
         this.routes = routes;
         this.invoker = invoker;
         this.executors = executors;
@@ -107,17 +138,21 @@ public class HttpTriggerServer {
             return;
         }
         var contentType = request.getContentType();
-        boolean json = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("application/json");
         var exchange = new Exchange(request, response, request.startAsync(), method.equals("HEAD"));
-        // the container's backstop, past the body's deadline and the call's
-        exchange.async.setTimeout(config.bodyTimeoutMillis() + config.requestTimeoutMillis() + 10_000);
+        // no container timeout: the body's deadline and the call's apply, and a streamed response lasts as long as
+        // its channel does
+        exchange.async.setTimeout(0);
         exchange.async.addListener(exchange);
         var found = match;
-        BodyReader.read(request.getInputStream(), config.maxBodyBytes(), drainLimit(), json,
+        if (!HttpMapping.isJson(contentType)) {
+            received(exchange, found, method, headers, null, null); // the body streams into request_body
+            return;
+        }
+        BodyReader.read(request.getInputStream(), config.maxBodyBytes(), drainLimit(), true,
                 config.bodyTimeoutMillis(), executors.scheduler(), new BodyReader.Sink() {
                     @Override
                     public void body(byte[] bytes) {
-                        received(exchange, found, method, headers, HttpMapping.body(contentType, bytes));
+                        received(exchange, found, method, headers, HttpMapping.body(contentType, bytes), bytes);
                     }
 
                     @Override
@@ -127,19 +162,110 @@ public class HttpTriggerServer {
                 });
     }
 
-    /** The whole body has arrived: admission (503 past the limit), then the call. */
+    /**
+     * A JSON body has arrived whole ({@code raw} its bytes), or another body is about to be streamed ({@code raw}
+     * null): admission (503 past the limit), the request's two channels, then the calls. The function reads the raw
+     * body from {@code request_body} (a JSON body as one piece, as iii 0.22 does) and may answer through
+     * {@code response}; the condition gets the request without the two references, as in iii.
+     */
     private void received(Exchange exchange, RouteTable.Match match, String method, Map<String, String> headers,
-                          JsonValue body) {
+                          JsonValue body, byte[] raw) {
         if (!exchange.admit()) {
             exchange.finish(HttpMapping.error(503, "SERVICE_UNAVAILABLE",
                     "more than " + config.concurrentRequestLimit() + " requests in progress"));
             return;
         }
+        var requestBody = channels.create(Channels.DEFAULT_BUFFER, null);
+        var answer = channels.create(Channels.DEFAULT_BUFFER, null);
+        exchange.onEnd(() -> {
+            requestBody.discard("HTTP request ended");
+            answer.discard("HTTP request ended");
+        });
+        answer.takeReader(new ResponseStream(answer, exchange, text -> badInput.report(LOG, null,
+                BadInput.RESPONSE_CONTROL, () -> "HTTP route " + match.route() + ": the function's response channel"
+                        + " sent a text frame that is not a control message; ignored: " + text)));
+        if (raw == null && !hasBody(exchange.request)) {
+            raw = new byte[0]; // nothing to read: the stream ends at once
+        }
+        if (raw != null) {
+            requestBody.takeWriter(IGNORED_WRITER);
+            if (raw.length > 0) {
+                requestBody.offer(ChannelItem.binary(ByteBuffer.wrap(raw)));
+            }
+            requestBody.writerEnded(true, null);
+        } else {
+            streamBody(exchange, requestBody);
+        }
         var query = exchange.request.getQueryString();
-        var data = HttpMapping.requestData(match.route(), match.pathParams(), query, headers, method, body);
+        var condition = HttpMapping.requestData(match.route(), match.pathParams(), query, headers, method, body,
+                null, null);
+        var data = HttpMapping.requestData(match.route(), match.pathParams(), query, headers, method, body,
+                ChannelFunctions.reference(requestBody, "read"), ChannelFunctions.reference(answer, "write"));
         var middlewareInput = config.middleware().isEmpty() && match.route().middlewareFunctionIds().isEmpty() ? null
                 : HttpMapping.middlewareInput(match.pathParams(), query, headers, method);
-        run(match.route(), data, middlewareInput, exchange);
+        run(match.route(), condition, data, middlewareInput, exchange);
+    }
+
+    /**
+     * Whether a request may have a body to read: a length above zero, or no length with one sent in chunks (HTTP/1.1)
+     * or in frames (HTTP/2, where a body needs no header).
+     */
+    private static boolean hasBody(HttpServletRequest request) {
+        var length = request.getContentLengthLong();
+        return length > 0 || length < 0 && (request.getHeader("Transfer-Encoding") != null
+                || request.getProtocol().startsWith("HTTP/2"));
+    }
+
+    /**
+     * Streams the request's body into its {@code request_body} channel as it arrives: the channel's backpressure
+     * pauses the reading, the limit applies as bytes pass (413, the function's stream ending broken), and the reading
+     * stops when the request ends or the function closes its reader.
+     */
+    private void streamBody(Exchange exchange, Channel channel) {
+        ServletInputStream in;
+        try {
+            in = exchange.request.getInputStream();
+        } catch (IOException e) {
+            channel.writerEnded(false, "request body unreadable");
+            exchange.abandon();
+            return;
+        }
+        var reader = BodyReader.pieces(in, config.maxBodyBytes(), drainLimit(), new BodyReader.Pieces() {
+            @Override
+            public void piece(ByteBuffer bytes) {
+                channel.offer(ChannelItem.binary(bytes));
+            }
+
+            @Override
+            public void end() {
+                channel.writerEnded(true, null);
+            }
+
+            @Override
+            public void failed(BodyReader.Failure failure) {
+                channel.writerEnded(false, "request body " + failure.name().toLowerCase(Locale.ROOT));
+                refused(exchange, failure);
+            }
+        });
+        channel.takeWriter(new Channel.WriterEnd() {
+            @Override
+            public boolean pause() {
+                reader.pause();
+                return true;
+            }
+
+            @Override
+            public void resume() {
+                reader.resume(executors.executor());
+            }
+
+            @Override
+            public void close(String reason) {
+                reader.cancel();
+            }
+        });
+        exchange.onEnd(reader::cancel);
+        reader.start(config.bodyTimeoutMillis(), executors.scheduler());
     }
 
     /** The body did not arrive whole: 413, 408 (both closing the connection), or nothing for a client gone. */
@@ -167,12 +293,12 @@ public class HttpTriggerServer {
      * in order, then its function. A middleware that answers with a response, a condition that answers {@code false}
      * and any failure end the request there; nothing further is called once it has ended (e.g. at the timeout).
      */
-    private void run(Route route, RawJson data, RawJson middlewareInput, Exchange exchange) {
+    private void run(Route route, RawJson conditionData, RawJson data, RawJson middlewareInput, Exchange exchange) {
         var timer = executors.scheduler().schedule(() -> exchange.finish(HttpMapping.timedOut()),
                 config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         exchange.onDone(() -> timer.cancel(false));
         var answer = middleware(config.middleware(), 0, middlewareInput, route, exchange)
-                .thenCompose(open -> open ? condition(route, data, exchange) : CLOSED)
+                .thenCompose(open -> open ? condition(route, conditionData, exchange) : CLOSED)
                 .thenCompose(open -> open ? middleware(route.middlewareFunctionIds(), 0, middlewareInput, route,
                         exchange) : CLOSED)
                 .thenCompose(open -> open && !exchange.isDone()
@@ -187,7 +313,7 @@ public class HttpTriggerServer {
                 var errorId = HttpMapping.errorId();
                 LOG.fine(() -> "HTTP route " + route + " answered 500 (error_id " + errorId + "): " + outcome.error());
                 exchange.finish(HttpMapping.functionFailed(outcome.error(), errorId));
-            } else if (outcome != null) {
+            } else if (outcome != null && !isNull(outcome.result())) {
                 HttpMapping.Response mapped;
                 try {
                     mapped = HttpMapping.response(outcome.result());
@@ -196,7 +322,12 @@ public class HttpTriggerServer {
                 }
                 exchange.finish(mapped);
             }
+            // no answer: the response channel answers (and the timeout, if it never does)
         }, executors.executor());
+    }
+
+    private static boolean isNull(RawJson result) {
+        return result == null || result.isNull();
     }
 
     /**
@@ -337,8 +468,12 @@ public class HttpTriggerServer {
         }
     }
 
-    /** One request in progress: answered exactly once, by the call, the timer or the container. */
-    private final class Exchange implements AsyncListener {
+    /**
+     * One request in progress: answered exactly once, by the call, the timer, the container or its response
+     * channel's stream (which then owns the response until the channel ends). What it holds (its channels, its body's
+     * reading) is let go once, when the response is complete or the client has gone.
+     */
+    private final class Exchange implements AsyncListener, ResponseStream.Exchange {
 
         final HttpServletRequest request;
         final HttpServletResponse response;
@@ -347,6 +482,8 @@ public class HttpTriggerServer {
         final AtomicBoolean done = new AtomicBoolean();
         /** Whether this request holds one of {@code inFlight}'s permits (between its body and its answer). */
         private final AtomicBoolean admitted = new AtomicBoolean();
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final List<Runnable> onEnd = new CopyOnWriteArrayList<>();
         private volatile Runnable onDone = () -> { };
 
         Exchange(HttpServletRequest request, HttpServletResponse response, AsyncContext async, boolean head) {
@@ -359,6 +496,14 @@ public class HttpTriggerServer {
         void onDone(Runnable action) {
             onDone = action;
             if (done.get()) {
+                action.run();
+            }
+        }
+
+        /** What runs once when the request has ended (answered and complete, or its client gone). */
+        void onEnd(Runnable action) {
+            onEnd.add(action);
+            if (ended.get()) {
                 action.run();
             }
         }
@@ -386,7 +531,8 @@ public class HttpTriggerServer {
             }
         }
 
-        void finish(HttpMapping.Response mapped) {
+        @Override
+        public void finish(HttpMapping.Response mapped) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
@@ -397,17 +543,63 @@ public class HttpTriggerServer {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "HTTP response could not be written (client gone?)", e);
             } finally {
-                try {
-                    async.complete();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "HTTP request already completed", e);
+                complete();
+            }
+        }
+
+        @Override
+        public boolean claim() {
+            if (!done.compareAndSet(false, true)) {
+                return false;
+            }
+            leave();
+            onDone.run();
+            return true;
+        }
+
+        @Override
+        public ServletOutputStream commit(int status, List<Map.Entry<String, String>> headers) throws IOException {
+            response.setStatus(status);
+            cors(request, response);
+            var kept = new ArrayList<Map.Entry<String, String>>();
+            headers.forEach(h -> HttpMapping.addHeader(kept, h.getKey(), h.getValue()));
+            for (var header : kept) {
+                if (header.getKey().equalsIgnoreCase("content-type")) {
+                    response.setContentType(header.getValue());
+                } else {
+                    response.addHeader(header.getKey(), header.getValue());
                 }
+            }
+            return head ? null : response.getOutputStream();
+        }
+
+        @Override
+        public void close(boolean clean) {
+            if (!clean) {
+                LOG.fine(() -> "HTTP streaming response of " + request.getRequestURI() + " ended early");
+            }
+            complete();
+        }
+
+        private void complete() {
+            try {
+                async.complete();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "HTTP request already completed", e);
+            }
+            end();
+        }
+
+        private void end() {
+            if (ended.compareAndSet(false, true)) {
+                onEnd.forEach(Runnable::run);
             }
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
             finish(HttpMapping.timedOut());
+            end();
         }
 
         /** Ends a request whose client has gone: nothing is written. */
@@ -415,11 +607,7 @@ public class HttpTriggerServer {
             if (done.compareAndSet(false, true)) {
                 leave();
                 onDone.run();
-                try {
-                    async.complete();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "HTTP request already completed", e);
-                }
+                complete();
             }
         }
 
@@ -429,10 +617,12 @@ public class HttpTriggerServer {
                 leave();
                 onDone.run();
             }
+            end();
         }
 
         @Override
         public void onComplete(AsyncEvent event) {
+            end();
         }
 
         @Override

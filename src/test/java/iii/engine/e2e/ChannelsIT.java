@@ -260,34 +260,6 @@ class ChannelsIT extends E2eSupport {
                 bytes / 1e6 / Math.max(1, millis) * 1000);
     }
 
-    /** A number of health data, which the server may write as a JSON number or as a string. */
-    private static long number(JsonObject data, String key) {
-        return data.get(key) instanceof JsonString text ? Long.parseLong(text.getString())
-                : data.getJsonNumber(key).longValue();
-    }
-
-    /** The data of the engine's {@code iii-channels} liveness check. */
-    private JsonObject channelsHealth() {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    ArquillianEngine.httpUri(base).resolve("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
-            return JsonKit.objects(JsonKit.parseObject(response.body()), "checks").stream()
-                    .filter(check -> "iii-channels".equals(check.getString("name")))
-                    .findFirst().orElseThrow(() -> new AssertionError("no iii-channels check: " + response.body()))
-                    .getJsonObject("data");
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private void awaitNoChannels() {
-        Await.untilTrue("no channel left", MEDIUM,
-                () -> number(channelsHealth(), "open") == 0);
-    }
-
     /** A raw upgrade request for {@code pathAndQuery}; the status line, and the body when it is refused. */
     private String upgrade(String pathAndQuery) throws IOException {
         int port = base.getPort();

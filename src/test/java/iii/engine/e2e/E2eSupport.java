@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import iii.engine.it.ArquillianEngine;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonString;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,6 +36,8 @@ abstract class E2eSupport {
 
     static final Duration SHORT = Duration.ofSeconds(5);
     static final Duration MEDIUM = Duration.ofSeconds(15);
+
+    private static final HttpClient HEALTH_CLIENT = HttpClient.newHttpClient();
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private JavaWorker observer;
@@ -173,5 +180,34 @@ abstract class E2eSupport {
 
     static List<String> ids(List<JsonObject> rows, String key) {
         return rows.stream().map(r -> JsonKit.str(r, key)).toList();
+    }
+
+    /** A number of health data, which the server may write as a JSON number or as a string. */
+    static long number(JsonObject data, String key) {
+        return data.get(key) instanceof JsonString text ? Long.parseLong(text.getString())
+                : data.getJsonNumber(key).longValue();
+    }
+
+    /** The data of the engine's {@code iii-channels} liveness check. */
+    protected JsonObject channelsHealth() {
+        try {
+            HttpResponse<String> response = HEALTH_CLIENT.send(HttpRequest.newBuilder(
+                    ArquillianEngine.httpUri(base).resolve("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            return JsonKit.objects(JsonKit.parseObject(response.body()), "checks").stream()
+                    .filter(check -> "iii-channels".equals(check.getString("name")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no iii-channels check: " + response.body()))
+                    .getJsonObject("data");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits until the engine holds no channel (every one finished or freed). */
+    protected void awaitNoChannels() {
+        Await.untilTrue("no channel left", MEDIUM,
+                () -> number(channelsHealth(), "open") == 0);
     }
 }

@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,14 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A benchmark, not a test (no {@code *Test}/{@code *IT} name, so {@code mvn verify} never runs it): the round trip of
  * an HTTP route (client → engine → {@code iii-sdk} 0.22.1 worker → engine → client) beside the same worker function
- * called over the WebSocket protocol by a Java caller, at 1 and 64 concurrent clients. Prints p50, p99 and requests
- * per second. Needs a running engine:
+ * called over the WebSocket protocol by a Java caller, at 1 and 64 concurrent clients, with p50, p99, requests per
+ * second and the route's p50 as a ratio to the WebSocket call's; then streaming throughput in MB/s: 1 GiB through a
+ * channel from one worker to another, and 1 GiB as an HTTP response streamed from a worker's {@code response}
+ * channel, each with the engine's heap after GC sampled while it passes (its {@code iii-channels} liveness data).
+ * Needs a running engine:
  *
  * <pre>
  * bin/run                       # in another terminal; workers at ws://127.0.0.1:49134/, routes at :3111
  * mvn -B -q test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=iii.engine.e2e.HttpRouteBenchmark \
- *     [-Dexec.args="ws://127.0.0.1:49134/ http://127.0.0.1:3111/ SECONDS_PER_RUN"]
+ *     [-Dexec.args="ws://127.0.0.1:49134/ http://127.0.0.1:3111/ SECONDS_PER_RUN [no-streams]"]
  * </pre>
  */
 public final class HttpRouteBenchmark {
@@ -58,14 +63,117 @@ public final class HttpRouteBenchmark {
                         "errors");
                 for (int concurrency : new int[] {1, 64}) {
                     run("warm-up", concurrency, 3, () -> status(client, route) == 200);
-                    print("http", concurrency, run("http", concurrency, seconds,
-                            () -> status(client, route) == 200));
+                    var overHttp = run("http", concurrency, seconds, () -> status(client, route) == 200);
+                    print("http", concurrency, overHttp);
                     run("warm-up", concurrency, 3, () -> caller.call(fn));
-                    print("websocket", concurrency, run("websocket", concurrency, seconds, () -> caller.call(fn)));
+                    var overWs = run("websocket", concurrency, seconds, () -> caller.call(fn));
+                    print("websocket", concurrency, overWs);
+                    System.out.printf("ratio      %6d %10.2f  (route p50 / WebSocket call p50)%n", concurrency,
+                            p50(overHttp) / p50(overWs));
                 }
+            }
+            if (!(args.length > 3 && args[3].equals("no-streams"))) {
+                streaming(ws, http, worker, client);
             }
         }
         System.exit(0);
+    }
+
+    private static final long GIB = 1L << 30;
+
+    /** The two streaming cells: worker → channel → worker, and worker → response channel → HTTP client. */
+    private static void streaming(URI ws, URI http, NodeWorker writer, HttpClient client) throws Exception {
+        URI health = URI.create("http://" + ws.getHost() + ":" + ws.getPort() + "/health/live");
+        System.out.printf("%n%-24s %8s %8s %22s %22s%n", "stream (1 GiB)", "seconds", "MB/s",
+                "heap after GC MiB", "heap used MiB");
+        try (NodeWorker reader = NodeWorker.startReady(Sdk.V0_22_1, ws, "bench-reader")) {
+            String read = "bench::channel-read";
+            reader.registerFunction(read, "channel-read");
+            JsonObject channel = writer.requestOk(NodeWorker.command("channelCreate", "handle", "bench"));
+            try (var heap = new HeapSampler(client, health)) {
+                long started = System.nanoTime();
+                var received = writer.callAsync(read, JsonKit.obj("reader", channel.get("reader_ref")));
+                writer.request(NodeWorker.command("channelWrite", "handle", "bench", "bytes", GIB),
+                        Duration.ofMinutes(10));
+                received.get(10, TimeUnit.MINUTES);
+                heap.print("channel worker→worker", System.nanoTime() - started);
+            }
+        }
+        String path = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "/download";
+        writer.registerFunction("bench::download", "http-stream");
+        writer.registerTrigger("http", "bench::download", JsonKit.obj("api_path", path, "http_method", "GET"));
+        URI zero = http.resolve(path + "?bytes=0");
+        Await.untilTrue("download route served", Duration.ofSeconds(30), () -> status(client, zero) == 200);
+        try (var heap = new HeapSampler(client, health)) {
+            long started = System.nanoTime();
+            var response = client.send(HttpRequest.newBuilder(http.resolve(path + "?bytes=" + GIB)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            long bytes = 0;
+            byte[] buffer = new byte[1 << 16];
+            try (var in = response.body()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    bytes += n;
+                }
+            }
+            if (bytes != GIB) {
+                throw new IllegalStateException("downloaded " + bytes + " bytes, not " + GIB);
+            }
+            heap.print("HTTP streaming response", System.nanoTime() - started);
+        }
+    }
+
+    /** Samples the engine's heap after GC every 100 ms while a stream passes. */
+    private static final class HeapSampler implements AutoCloseable {
+
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final List<Long> afterGc = Collections.synchronizedList(new ArrayList<>());
+        private final List<Long> used = Collections.synchronizedList(new ArrayList<>());
+
+        HeapSampler(HttpClient client, URI health) {
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    var body = client.send(HttpRequest.newBuilder(health).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    JsonKit.objects(JsonKit.parseObject(body), "checks").stream()
+                            .filter(c -> "iii-channels".equals(c.getString("name"))).findFirst()
+                            .ifPresent(c -> {
+                                afterGc.add(number(c.getJsonObject("data"), "heap_after_gc_bytes"));
+                                used.add(number(c.getJsonObject("data"), "heap_used_bytes"));
+                            });
+                } catch (Exception e) {
+                    // a missed sample
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        void print(String cell, long nanos) {
+            double seconds = nanos / 1e9;
+            System.out.printf("%-24s %8.2f %8.1f %22s %22s%n", cell, seconds, GIB / 1e6 / seconds, range(afterGc),
+                    range(used));
+        }
+
+        /** "min – max" of the samples in MiB. */
+        private static String range(List<Long> samples) {
+            synchronized (samples) {
+                var stats = samples.stream().mapToLong(Long::longValue).summaryStatistics();
+                return stats.getCount() == 0 ? "no samples" : String.format("%.0f – %.0f (%d)",
+                        stats.getMin() / 1048576.0, stats.getMax() / 1048576.0, stats.getCount());
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /** A number of health data, which the server may write as a JSON number or as a string. */
+    private static long number(JsonObject data, String key) {
+        return Long.parseLong(data.get(key).toString().replace("\"", ""));
+    }
+
+    private static double p50(Result r) {
+        return r.nanos().length == 0 ? Double.NaN : r.nanos()[(int) (r.nanos().length * 0.50)] / 1e6;
     }
 
     private static int status(HttpClient client, URI uri) {
@@ -128,7 +236,7 @@ public final class HttpRouteBenchmark {
 
     private static void print(String name, int concurrency, Result r) {
         long[] s = r.nanos();
-        double p50 = s.length == 0 ? Double.NaN : s[(int) (s.length * 0.50)] / 1e6;
+        double p50 = p50(r);
         double p99 = s.length == 0 ? Double.NaN : s[Math.min(s.length - 1, (int) (s.length * 0.99))] / 1e6;
         double rps = s.length / (r.elapsedNanos() / 1e9);
         System.out.printf("%-10s %6d %10.2f %10.2f %10.0f %8d%n", name, concurrency, p50, p99, rps, r.errors());

@@ -446,7 +446,7 @@ class HttpTriggersIT extends E2eSupport {
     }
 
     @Test
-    void bodies_cut_off_mid_way_reach_no_function_and_leave_the_listener_serving() throws Exception {
+    void json_bodies_cut_off_mid_way_reach_no_function_and_leave_the_listener_serving() throws Exception {
         NodeWorker w = node(Sdk.V0_22_1);
         String prefix = "e2e-" + shortId();
         String fn = fid("cut");
@@ -457,7 +457,8 @@ class HttpTriggersIT extends E2eSupport {
         int before = w.events(NodeWorker.invoked(fn)).size();
 
         for (int i = 0; i < 50; i++) {
-            Socket s = startBody(prefix + "/in", i % 2 == 0 ? "application/json" : "text/plain", 1000, "{\"a\":");
+            // (other bodies are streamed: the function is called at once and its request_body ends broken)
+            Socket s = startBody(prefix + "/in", "application/json", 1000, "{\"a\":");
             s.setSoLinger(true, 0); // a reset, as a client that dies does
             s.close();
         }

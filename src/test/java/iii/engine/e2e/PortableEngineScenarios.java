@@ -81,6 +81,34 @@ abstract class PortableEngineScenarios extends E2eSupport {
     }
 
     @Test
+    void an_http_route_streams_its_request_body_and_its_response_through_channels() {
+        NodeWorker w = node(Sdk.V0_22_1);
+        String prefix = "e2e-" + shortId();
+        String upload = fid("upload");
+        String download = fid("download");
+        w.registerFunction(upload, "http-read-body");
+        w.registerTrigger("http", upload, JsonKit.obj("api_path", prefix + "/up", "http_method", "POST"));
+        w.registerFunction(download, "http-stream");
+        w.registerTrigger("http", download, JsonKit.obj("api_path", prefix + "/down", "http_method", "GET"));
+        URI down = engine().httpTriggers().resolve(prefix + "/down?bytes=" + (4 << 20));
+        URI probe = engine().httpTriggers().resolve(prefix + "/down?bytes=0");
+        Await.untilTrue(prefix + " served", MEDIUM, () -> get(probe).statusCode() != 404);
+        byte[] body = new byte[2 << 20];
+        new java.util.Random(3).nextBytes(body);
+
+        var uploaded = send(HttpRequest.newBuilder(engine().httpTriggers().resolve(prefix + "/up"))
+                .header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                HttpResponse.BodyHandlers.ofString());
+        var downloaded = send(HttpRequest.newBuilder(down), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertEquals(200, uploaded.statusCode(), uploaded::body);
+        assertEquals(body.length, JsonKit.num(JsonKit.parseObject(uploaded.body()), "bytes"), uploaded::body);
+        assertEquals(200, downloaded.statusCode());
+        assertEquals(4 << 20, downloaded.body().length);
+        assertEquals(Optional.of("application/octet-stream"), downloaded.headers().firstValue("content-type"));
+    }
+
+    @Test
     void functions_of_workers_that_disconnect_or_die_leave_the_function_list() {
         NodeWorker leaving = node(Sdk.V0_22_1);
         NodeWorker dying = node(Sdk.V0_2_1);
@@ -127,14 +155,18 @@ abstract class PortableEngineScenarios extends E2eSupport {
     }
 
     private HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+        var built = request.timeout(Duration.ofSeconds(30)).build();
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(built, body);
         } catch (IOException e) {
-            throw new AssertionError("GET " + uri, e);
+            throw new AssertionError(built.method() + " " + built.uri(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("GET " + uri, e);
+            throw new AssertionError(built.method() + " " + built.uri(), e);
         }
     }
 }

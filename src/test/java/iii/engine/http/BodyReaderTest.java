@@ -259,4 +259,72 @@ class BodyReaderTest {
         assertArrayEquals(new byte[0], (byte[]) outcome.await());
         assertEquals(0, scheduler.getQueue().size());
     }
+
+    /** Records a streamed body's pieces and its one outcome. */
+    static final class Pieces implements BodyReader.Pieces {
+        final StringBuilder text = new StringBuilder();
+        final Outcome outcome = new Outcome();
+
+        @Override
+        public void piece(java.nio.ByteBuffer bytes) {
+            text.append(StandardCharsets.UTF_8.decode(bytes));
+        }
+
+        @Override
+        public void end() {
+            outcome.body(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void failed(BodyReader.Failure failure) {
+            outcome.failed(failure);
+        }
+    }
+
+    @Test
+    void a_streamed_body_is_handed_over_piece_by_piece_and_a_paused_reader_reads_again_once_resumed()
+            throws Exception {
+        var pieces = new Pieces();
+        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler);
+        in.arrive("first ");
+        assertEquals("first ", pieces.text.toString(), "handed over as it arrives");
+
+        reader.pause();
+        int reads = in.reads;
+        in.arrive("second ");
+        assertEquals(reads, in.reads, "a paused reader leaves the stream alone");
+        assertEquals("first ", pieces.text.toString());
+
+        reader.resume(Runnable::run);
+        assertEquals("first second ", pieces.text.toString(), "what waited is read on resume");
+        in.arrive("end");
+        in.end();
+        assertArrayEquals("first second end".getBytes(StandardCharsets.UTF_8), (byte[]) pieces.outcome.await());
+    }
+
+    @Test
+    void a_streamed_body_hands_over_nothing_past_the_limit_and_fails_too_large() throws Exception {
+        var pieces = new Pieces();
+        BodyReader.pieces(in, 10, 40, pieces).start(NO_DEADLINE, scheduler);
+        in.arrive("0123456789");
+        in.arrive("overflow");
+        in.end();
+
+        assertEquals(BodyReader.Failure.TOO_LARGE, pieces.outcome.await());
+        assertEquals("0123456789", pieces.text.toString());
+    }
+
+    @Test
+    void a_cancelled_reader_is_not_touched_again_and_gives_no_outcome() throws Exception {
+        var pieces = new Pieces();
+        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler);
+        reader.cancel();
+        int reads = in.reads;
+        in.arrive("late");
+        in.end();
+
+        assertEquals(reads, in.reads);
+        assertFalse(pieces.outcome.first.isDone());
+        assertEquals(0, scheduler.getQueue().size(), "the deadline is cancelled");
+    }
 }

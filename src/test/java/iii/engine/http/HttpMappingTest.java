@@ -37,7 +37,7 @@ class HttpMappingTest {
         var body = HttpMapping.body("application/json; charset=utf-8", "{\"qty\":2}".getBytes(StandardCharsets.UTF_8));
 
         var data = parse(HttpMapping.requestData(ROUTE, Map.of("id", "a b"), "q=hello+world&limit=10&q=last",
-                headers, "POST", body).text());
+                headers, "POST", body, null, null).text());
 
         assertEquals("last", data.getJsonObject("query_params").getString("q"), "repeated keys: the last wins");
         assertEquals("10", data.getJsonObject("query_params").getString("limit"));
@@ -56,7 +56,7 @@ class HttpMappingTest {
         assertNull(HttpMapping.body("text/plain", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
         assertNull(HttpMapping.body(null, "{}".getBytes(StandardCharsets.UTF_8)));
         assertNull(HttpMapping.body("application/json", new byte[0]));
-        var data = parse(HttpMapping.requestData(ROUTE, Map.of(), null, Map.of(), "POST", null).text());
+        var data = parse(HttpMapping.requestData(ROUTE, Map.of(), null, Map.of(), "POST", null, null, null).text());
         assertTrue(data.isNull("body"));
         assertTrue(data.getJsonObject("query_params").isEmpty());
     }
