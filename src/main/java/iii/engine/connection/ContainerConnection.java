@@ -9,13 +9,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The TCP connection under an upgraded request on Payara (Grizzly), to end it at once. Closing the WebSocket
+ * The TCP connection under a request on Payara (Grizzly), to end it at once: an upgraded one's, or an HTTP response's
+ * that must not look complete to its client. Closing the WebSocket
  * session, or even the servlet's {@code WebConnection}, is graceful: Grizzly waits until what is queued for the peer
  * has been written, which never happens when the peer stopped reading. Reached by reflection from the request being
  * upgraded (Payara's request facade, its Catalina request, Grizzly's request, its filter chain context); on another
  * container, or if Payara changed, there is none and the graceful close is all there is.
  */
-final class ContainerConnection {
+public final class ContainerConnection {
 
     private static final Logger LOG = Logger.getLogger(ContainerConnection.class.getName());
 
@@ -23,7 +24,7 @@ final class ContainerConnection {
     }
 
     /** What ends the connection of {@code request} at once, or null where it cannot be had. */
-    static Runnable terminator(ServletRequest request) {
+    public static Runnable terminator(ServletRequest request) {
         return action(request, "terminateSilently");
     }
 

@@ -71,6 +71,11 @@ final class BodyReader implements ReadListener {
     private boolean done;
     private boolean paused;
     private volatile ScheduledFuture<?> deadline;
+    /** For a streamed body: when the last byte arrived or reading resumed; the deadline then counts from there. */
+    private volatile long progressNanos;
+    private boolean idle;
+    private long timeoutNanos;
+    private ScheduledExecutorService scheduler;
 
     private BodyReader(ServletInputStream in, long limit, long drainLimit, Pieces sink) {
         this.in = in;
@@ -108,7 +113,7 @@ final class BodyReader implements ReadListener {
             public void failed(Failure failure) {
                 sink.failed(failure);
             }
-        }).start(timeoutMillis, scheduler);
+        }).start(timeoutMillis, scheduler, false);
     }
 
     /**
@@ -119,8 +124,18 @@ final class BodyReader implements ReadListener {
         return new BodyReader(in, limit, drainLimit, sink);
     }
 
-    /** Starts reading; the body must be whole within {@code timeoutMillis}. */
-    BodyReader start(long timeoutMillis, ScheduledExecutorService scheduler) {
+    /**
+     * Starts reading. With {@code idle} false the body must be whole within {@code timeoutMillis}; with {@code idle}
+     * true (a body streamed to its consumer, however long) no more than {@code timeoutMillis} may pass without a byte
+     * arriving while the consumer wants more.
+     */
+    BodyReader start(long timeoutMillis, ScheduledExecutorService scheduler, boolean idle) {
+        synchronized (this) {
+            this.idle = idle;
+            this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            this.scheduler = scheduler;
+            progressNanos = System.nanoTime();
+        }
         in.setReadListener(this);
         synchronized (this) {
             if (!done) { // else the container read it all already
@@ -145,6 +160,7 @@ final class BodyReader implements ReadListener {
                 return;
             }
             paused = false;
+            progressNanos = System.nanoTime();
         }
         executor.execute(() -> {
             try {
@@ -225,6 +241,9 @@ final class BodyReader implements ReadListener {
     /** Counts (and hands over, within the limit) {@code n} bytes of {@link #chunk}; false past the drain limit. */
     private boolean take(int n) {
         read += n;
+        if (n > 0 && idle) {
+            progressNanos = System.nanoTime();
+        }
         if (read > drainLimit) {
             return false;
         }
@@ -254,6 +273,13 @@ final class BodyReader implements ReadListener {
         synchronized (this) {
             if (done) {
                 return;
+            }
+            if (idle) {
+                var left = paused ? timeoutNanos : progressNanos + timeoutNanos - System.nanoTime();
+                if (left > 0) {
+                    deadline = scheduler.schedule(this::expire, left, TimeUnit.NANOSECONDS);
+                    return;
+                }
             }
             done = true;
         }

@@ -7,6 +7,7 @@ import iii.engine.channel.ChannelFunctions;
 import iii.engine.channel.ChannelItem;
 import iii.engine.channel.Channels;
 import iii.engine.config.EngineExecutors;
+import iii.engine.connection.ContainerConnection;
 import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
 import iii.engine.invocation.Outcome;
@@ -265,7 +266,7 @@ public class HttpTriggerServer {
             }
         });
         exchange.onEnd(reader::cancel);
-        reader.start(config.bodyTimeoutMillis(), executors.scheduler());
+        reader.start(config.bodyTimeoutMillis(), executors.scheduler(), true);
     }
 
     /** The body did not arrive whole: 413, 408 (both closing the connection), or nothing for a client gone. */
@@ -577,6 +578,12 @@ public class HttpTriggerServer {
         public void close(boolean clean) {
             if (!clean) {
                 LOG.fine(() -> "HTTP streaming response of " + request.getRequestURI() + " ended early");
+                // cut, so that the client cannot take what came for the whole body; where the connection cannot be
+                // reached (not Payara), the response ends as if complete
+                var cut = ContainerConnection.terminator(request);
+                if (cut != null) {
+                    cut.run();
+                }
             }
             complete();
         }

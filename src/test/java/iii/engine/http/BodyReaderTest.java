@@ -285,7 +285,7 @@ class BodyReaderTest {
     void a_streamed_body_is_handed_over_piece_by_piece_and_a_paused_reader_reads_again_once_resumed()
             throws Exception {
         var pieces = new Pieces();
-        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler);
+        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler, true);
         in.arrive("first ");
         assertEquals("first ", pieces.text.toString(), "handed over as it arrives");
 
@@ -305,7 +305,7 @@ class BodyReaderTest {
     @Test
     void a_streamed_body_hands_over_nothing_past_the_limit_and_fails_too_large() throws Exception {
         var pieces = new Pieces();
-        BodyReader.pieces(in, 10, 40, pieces).start(NO_DEADLINE, scheduler);
+        BodyReader.pieces(in, 10, 40, pieces).start(NO_DEADLINE, scheduler, true);
         in.arrive("0123456789");
         in.arrive("overflow");
         in.end();
@@ -315,9 +315,37 @@ class BodyReaderTest {
     }
 
     @Test
+    void a_streamed_body_outlives_its_deadline_while_bytes_keep_arriving_and_times_out_once_they_stop()
+            throws Exception {
+        var pieces = new Pieces();
+        BodyReader.pieces(in, 1000, 4000, pieces).start(400, scheduler, true);
+        for (int i = 0; i < 20; i++) { // a second in all, over twice the deadline
+            Thread.sleep(50);
+            in.arrive("x");
+        }
+        assertFalse(pieces.outcome.first.isDone(), "a body still arriving is not timed out");
+
+        assertEquals(BodyReader.Failure.TIMED_OUT, pieces.outcome.await());
+        assertEquals(20, pieces.text.length());
+    }
+
+    @Test
+    void a_paused_streamed_body_does_not_time_out_until_its_consumer_wants_more() throws Exception {
+        var pieces = new Pieces();
+        var reader = BodyReader.pieces(in, 1000, 4000, pieces).start(200, scheduler, true);
+        in.arrive("x");
+        reader.pause();
+        Thread.sleep(700);
+        assertFalse(pieces.outcome.first.isDone(), "a consumer that holds the body back is not the client's delay");
+
+        reader.resume(Runnable::run);
+        assertEquals(BodyReader.Failure.TIMED_OUT, pieces.outcome.await());
+    }
+
+    @Test
     void a_cancelled_reader_is_not_touched_again_and_gives_no_outcome() throws Exception {
         var pieces = new Pieces();
-        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler);
+        var reader = BodyReader.pieces(in, 100, 400, pieces).start(NO_DEADLINE, scheduler, true);
         reader.cancel();
         int reads = in.reads;
         in.arrive("late");
