@@ -1,6 +1,7 @@
 package iii.engine.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iii.engine.bench.Server;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A Jakarta EE application ({@link Orders}: CDI-bean functions and an {@code @HttpTrigger}) with the Java SDK's jar
  * in its {@code WEB-INF/lib}, deployed on a Payara Micro of its own beside the engine: its functions are listed and
- * callable from a Node worker, its route answers over HTTP, and stopping its server (SIGTERM) removes them.
+ * callable from a Node worker, its route answers over HTTP, and stopping its server (SIGTERM) removes them. The
+ * same WAR undeployed from a running WildFly removes them too: the application's shutdown closes its connection.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -97,5 +99,28 @@ class JavaSdkCdiIT extends E2eSupport {
         }
         awaitFunctionGone("orders::create");
         awaitFunctionGone("orders::by-id");
+    }
+
+    @Test
+    void undeploying_the_application_from_its_running_server_takes_its_functions_and_route_with_it() throws Exception {
+        Path war = sampleWar(ws());
+        NodeWorker node = node(Sdk.V0_22_1);
+        try (WildFly app = WildFly.start(EngineProcess.fromProperty("iii.e2e.wildfly-home"), war,
+                Duration.ofSeconds(180))) {
+            awaitFunctionListed("orders::by-id");
+            assertCallOk(node.call("orders::count", JsonKit.obj()));
+
+            app.undeploy(Duration.ofSeconds(60));
+
+            awaitFunctionGone("orders::create");
+            awaitFunctionGone("orders::by-id");
+            assertCallError(node.call("orders::count", JsonKit.obj()), "function_not_found");
+            HttpResponse<String> route = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    ArquillianEngine.httpTriggerUri().resolve("orders/o-1")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, route.statusCode(), "the route left with its function");
+            assertFalse(route.body().contains("no such order"), "no route answers, not the application: " + route.body());
+            assertTrue(app.isAlive(), "the server runs on: the application itself left the engine");
+        }
     }
 }

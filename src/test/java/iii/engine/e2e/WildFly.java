@@ -32,16 +32,21 @@ final class WildFly implements EngineProcess {
     private final int httpPort;
     private final int triggerPort;
     private final int managementPort;
+    private final Path deployment;
 
-    private WildFly(Process process, Path log, int httpPort, int triggerPort, int managementPort) {
+    private WildFly(Process process, Path log, int httpPort, int triggerPort, int managementPort, Path deployment) {
         this.process = process;
+        this.deployment = deployment;
         this.log = log;
         this.httpPort = httpPort;
         this.triggerPort = triggerPort;
         this.managementPort = managementPort;
     }
 
-    /** Sets up and starts WildFly from {@code home} with {@code war}; returns once the WAR is deployed. */
+    /**
+     * Sets up and starts WildFly from {@code home} with {@code war} (deployed under its own file name); returns once
+     * the WAR is deployed.
+     */
     static WildFly start(Path home, Path war, Duration timeout) throws IOException, InterruptedException {
         if (!Files.isExecutable(home.resolve("bin/standalone.sh"))) {
             throw new IllegalStateException(home + " holds no WildFly: the build unpacks it there (`mvn verify`)");
@@ -52,7 +57,8 @@ final class WildFly implements EngineProcess {
         run(base.resolve("jboss-cli.log"), timeout, home.resolve("bin/jboss-cli.sh").toString(),
                 "-Djboss.server.base.dir=" + base, "--file=" + cli);
         Path deployments = Files.createDirectories(base.resolve("deployments"));
-        Files.copy(war, deployments.resolve("iii-engine.war"));
+        Path deployment = deployments.resolve(war.getFileName());
+        Files.copy(war, deployment);
 
         int http = Server.freePort();
         int trigger = Server.freePort();
@@ -65,10 +71,10 @@ final class WildFly implements EngineProcess {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         environment(builder);
         builder.environment().put("III_HTTP_PORT", Integer.toString(trigger));
-        var server = new WildFly(builder.start(), log, http, trigger, management);
+        var server = new WildFly(builder.start(), log, http, trigger, management, deployment);
         server.process.getOutputStream().close();
         try {
-            server.awaitDeployed(deployments.resolve("iii-engine.war"), timeout);
+            server.awaitDeployed(deployment, timeout);
             return server;
         } catch (IOException | RuntimeException | InterruptedException e) {
             server.close();
@@ -96,6 +102,23 @@ final class WildFly implements EngineProcess {
         if (log().contains("Address already in use")) {
             throw new IOException("a WildFly listener could not bind; see " + log);
         }
+    }
+
+    /** Undeploys the WAR from the running server (its deployment scanner sees the file gone); returns once it is. */
+    void undeploy(Duration timeout) throws IOException, InterruptedException {
+        Path undeployed = deployment.resolveSibling(deployment.getFileName() + ".undeployed");
+        Files.delete(deployment);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(undeployed)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("WildFly did not undeploy " + deployment.getFileName() + "; see " + log);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
