@@ -1,6 +1,7 @@
 package iii.engine.lifecycle;
 
 import iii.engine.channel.ChannelFunctions;
+import iii.engine.dispatch.Dispatcher;
 import iii.engine.http.HttpTriggerType;
 import iii.engine.introspection.BuiltinFunctions;
 import iii.engine.telemetry.Logs;
@@ -14,11 +15,13 @@ import jakarta.enterprise.event.Observes;
 public class EngineStartup {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event, BuiltinFunctions builtins,
-               DiscoveryEvents discovery, HttpTriggerType http, Logs logs, ChannelFunctions channels) {
+               DiscoveryEvents discovery, HttpTriggerType http, Logs logs, ChannelFunctions channels,
+               Dispatcher dispatcher) {
         builtins.install();
         discovery.install();
         http.install();
         logs.install();
         channels.install();
+        dispatcher.warmUp();
     }
 }

@@ -1,6 +1,7 @@
 package iii.engine.dispatch;
 
 import iii.engine.badinput.BadInputLog;
+import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
@@ -109,5 +110,13 @@ class DispatcherTest {
                 && sent.get(0).contains("internal_error"), sent.get(0));
         assertTrue(sent.get(1).contains("\"type\":\"error\"") && sent.get(1).contains("internal_error"),
                 sent.get(1));
+    }
+
+    @Test
+    void every_warm_up_frame_is_a_frame_the_engine_decodes_and_encodes() {
+        for (var frame : Dispatcher.WARM_UP_FRAMES) {
+            var message = Codec.decode(frame);
+            assertTrue(Codec.encode(message).contains("warm::up"), frame);
+        }
     }
 }
