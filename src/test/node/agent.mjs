@@ -231,7 +231,10 @@ async function writeChannel(writer, spec) {
   return { bytes: total, sha256: hash.digest('hex'), elapsed_ms: Date.now() - started };
 }
 
-/** Reads a ChannelReader to its end: readAll(), or its Readable with `delay_ms` after each chunk (a slow reader). */
+/**
+ * Reads a ChannelReader to its end: readAll(), or its Readable with `delay_ms` after each chunk (a slow reader);
+ * `report_first`: tells when the first chunk has arrived.
+ */
 async function readChannel(reader, spec) {
   const started = Date.now();
   const texts = [];
@@ -241,9 +244,12 @@ async function readChannel(reader, spec) {
   let error = null;
   let firstAt = 0;
   try {
-    if (spec.delay_ms) {
+    if (spec.delay_ms || spec.report_first) {
       for await (const chunk of reader.stream) {
-        if (!firstAt) firstAt = Date.now();
+        if (!firstAt) {
+          firstAt = Date.now();
+          if (spec.report_first) emit({ event: 'channelReadStarted', bytes: chunk.length });
+        }
         hash.update(chunk);
         bytes += chunk.length;
         await sleep(spec.delay_ms);
@@ -362,7 +368,8 @@ function makeHandler(functionId, spec) {
       }
       case 'channel-read': {
         // data.reader: a channel reference the SDK turned into a ChannelReader; data.delay_ms: a slow reader
-        const result = await readChannel(data.reader, { delay_ms: data.delay_ms ?? spec.delay_ms });
+        const result = await readChannel(data.reader,
+          { delay_ms: data.delay_ms ?? spec.delay_ms, report_first: spec.report_first });
         emit({ event: 'channelRead', function_id: functionId, ...result });
         return result;
       }
