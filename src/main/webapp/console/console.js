@@ -1,5 +1,6 @@
 // The console's page: a snapshot of the engine's listings every second (and at once after a discovery event),
-// rendered as tables, a topology picture, a services tree and an event feed; Invoke and a route's "try it".
+// rendered as tables, a topology picture, a services tree and an event feed; Invoke and a route's "try it". Served by
+// the RBAC-gated listener, it signs in with a token: from the address's #access_token=…, else from its sign-in field.
 import {Engine} from './engine.js';
 import {drawTopology} from './topology.js';
 
@@ -13,22 +14,99 @@ let refreshing = null;
 let again = false;
 let selected = null;
 
-const engine = new Engine(discoveryEvent, connectionState);
+const TOKEN_KEY = 'iii-console-token';
+let engine = null;
+let expiry = null;
 
-fetch('settings.json').then(response => response.json()).then(value => { settings = value; }).catch(() => {});
+fetch('settings.json').then(response => response.json()).then(value => { settings = value; }).catch(() => {})
+  .finally(() => settings.gated ? signIn(tokenFromAddress()) : (engine = new Engine(discoveryEvent, connectionState)));
 setInterval(refresh, 1000);
 $('show-internal').addEventListener('change', render);
 $('invoke-form').addEventListener('submit', event => { event.preventDefault(); invoke(); });
 $('try-form').addEventListener('submit', event => { event.preventDefault(); tryRoute(); });
+$('sign-in').addEventListener('submit', event => {
+  event.preventDefault();
+  signIn($('sign-in-token').value.trim());
+});
 
 function connectionState(state, workerId) {
   const status = $('status');
-  status.className = `status ${state}`;
-  status.textContent = state === 'open' ? 'live' : 'reconnecting…';
+  status.className = `status ${state === 'refused' ? 'closed' : state}`;
+  status.textContent = state === 'open' ? 'live' : state === 'refused' ? 'refused' : 'reconnecting…';
   if (state === 'open') {
     addEvent('console', `connected as worker ${workerId.slice(0, 8)}`);
     refresh();
+  } else if (state === 'refused') {
+    refused();
   }
+}
+
+// ---- sign-in (RBAC-gated listener) ------------------------------------------------------------------------------
+
+/** The token of the address's fragment (then taken out of the address bar), else the one of this tab. */
+function tokenFromAddress() {
+  const given = new URLSearchParams(location.hash.slice(1)).get('access_token');
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** The token's expiry in epoch milliseconds, or null when it has none (or is not a JWT: the engine judges it). */
+function expiresAt(token) {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+function signIn(token) {
+  if (!token) {
+    showSignIn('Sign in with a token (a JWT of the console\'s group).');
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const expires = expiresAt(token);
+  if (expires !== null && expires <= Date.now()) {
+    signOut('The token has expired: sign in with a new one.');
+    return;
+  }
+  $('sign-in').hidden = true;
+  engine?.stop();
+  engine = new Engine(discoveryEvent, connectionState, token);
+  clearTimeout(expiry);
+  if (expires !== null) {
+    expiry = setTimeout(() => signOut('The token has expired: sign in with a new one.'),
+      Math.min(expires - Date.now(), 2 ** 31 - 1));
+  }
+}
+
+/** The engine refused the upgrade, or cannot be reached: the page's own settings tell which. */
+function refused() {
+  fetch('settings.json', {cache: 'no-store'}).then(response => {
+    if (!response.ok) throw new Error(String(response.status));
+    signOut('The engine refused this token (401/403): it is invalid or expired, or its groups do not include '
+      + 'the console\'s group.');
+  }).catch(() => setTimeout(() => engine?.connect(), 1000));
+}
+
+function signOut(message) {
+  clearTimeout(expiry);
+  engine?.stop();
+  engine = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  connectionState('closed');
+  $('status').textContent = 'signed out';
+  showSignIn(message);
+}
+
+function showSignIn(message) {
+  $('sign-in-message').textContent = message;
+  $('sign-in-token').value = '';
+  $('sign-in').hidden = false;
 }
 
 // ---- data -------------------------------------------------------------------------------------------------------
@@ -49,14 +127,17 @@ async function refresh() {
 }
 
 async function load() {
+  if (!engine) return;
   const all = {include_internal: true};
+  // signed in, a listing the token's groups do not grant is shown empty
+  const list = (id, data, empty) => settings.gated ? engine.list(id, data).catch(() => empty) : engine.list(id, data);
   const [workers, functions, stats, triggers, types, services] = await Promise.all([
-    engine.list('engine::workers::list'),
-    engine.list('engine::functions::list', all),
-    engine.list('engine::functions::stats', all),
-    engine.list('engine::registered-triggers::list', {...all, include_parked: true}),
-    engine.list('engine::trigger-types::list', all),
-    engine.list('engine::services::list'),
+    list('engine::workers::list', {}, {workers: []}),
+    list('engine::functions::list', all, {functions: []}),
+    list('engine::functions::stats', all, {functions: []}),
+    list('engine::registered-triggers::list', {...all, include_parked: true}, {registered_triggers: []}),
+    list('engine::trigger-types::list', all, {trigger_types: []}),
+    list('engine::services::list', {}, {services: []}),
   ]);
   const statsById = new Map(stats.functions.map(row => [row.function_id, row]));
   snapshot = {
@@ -80,7 +161,7 @@ function discoveryEvent(payload) {
       for (const id of knownFunctions) if (!now.has(id) && !isConsoles(id)) addEvent('unregistered', id);
     }
     knownFunctions = now;
-  } else if (payload.worker_id && payload.worker_id !== engine.workerId) {
+  } else if (payload.worker_id && payload.worker_id !== engine?.workerId) {
     const name = () => workerNames.get(payload.worker_id) ?? payload.worker_id.slice(0, 8);
     if (payload.event === 'worker_disconnected') {
       addEvent('disconnected', name());
@@ -182,7 +263,7 @@ function render() {
     tr.dataset.workerId = worker.id;
     const name = document.createElement('span');
     name.append(worker.name ?? worker.id.slice(0, 8));
-    if (isConsoleWorker(worker)) name.append(' ', tag(worker.id === engine.workerId ? 'this console' : 'console', 'console'));
+    if (isConsoleWorker(worker)) name.append(' ', tag(worker.id === engine?.workerId ? 'this console' : 'console', 'console'));
     name.title = worker.id;
     tr.append(cell(name, 'name'), cell(worker.runtime), cell(worker.version), cell(worker.ip_address),
       cell(nodeOf(worker)), cell(since(worker.connected_at_ms)), cell(String(worker.function_count), 'num'),

@@ -1,6 +1,7 @@
 // The console's connection to the engine: a worker on the engine's own protocol (the worker socket of the page's
-// own origin). It describes itself as the console, registers one function, marked internal, that receives the
-// discovery events, binds it to the two discovery trigger types, and otherwise only calls the engine's listings.
+// own origin; on the RBAC-gated listener with ?console=1 and the sign-in token). It describes itself as the console,
+// registers one function, marked internal, that receives the discovery events, binds it to the two discovery trigger
+// types, and otherwise only calls the engine's listings.
 
 const EVENT_TYPES = ['engine::workers-available', 'engine::functions-available'];
 
@@ -16,11 +17,14 @@ export function uuid() {
 export class Engine {
   /**
    * @param onEvent   called with each discovery event's payload
-   * @param onState   called with 'open' (and the console's worker id) or 'closed'
+   * @param onState   called with 'open' (and the console's worker id), 'closed' (it reconnects), or, with a token,
+   *                  'refused' (closed before it opened: it does not reconnect until connect() is called)
+   * @param token     the sign-in token for the RBAC-gated listener, or null
    */
-  constructor(onEvent, onState) {
+  constructor(onEvent, onState, token = null) {
     this.onEvent = onEvent;
     this.onState = onState;
+    this.token = token;
     this.pending = new Map();
     this.workerId = null;
     this.eventFunction = `console::events::${uuid()}`;
@@ -29,16 +33,32 @@ export class Engine {
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/`);
+    const query = this.token === null ? '' : `?console=1&access_token=${encodeURIComponent(this.token)}`;
+    const socket = new WebSocket(`${scheme}://${location.host}/${query}`);
+    let opened = false;
     this.socket = socket;
+    socket.onopen = () => { opened = true; };
     socket.onmessage = message => this.received(JSON.parse(message.data));
     socket.onclose = () => {
       for (const [, call] of this.pending) call.reject(new Error('connection to the engine lost'));
       this.pending.clear();
       this.workerId = null;
+      if (this.socket !== socket) return;
+      if (this.token !== null && !opened) {
+        this.onState('refused');
+        return;
+      }
       this.onState('closed');
-      setTimeout(() => this.connect(), 1000);
+      setTimeout(() => { if (this.socket === socket) this.connect(); }, 1000);
     };
+  }
+
+  /** Closes the connection for good. */
+  stop() {
+    const socket = this.socket;
+    this.socket = null;
+    this.workerId = null;
+    socket?.close();
   }
 
   send(frame) {

@@ -166,6 +166,10 @@ public class AccessGate {
         if (!grant.allowFunctionRegistration()) {
             return refused(from, registration, registration.id(), "function registration not allowed for this session");
         }
+        if (!grant.mayRegister(registration.id())) {
+            return refused(from, registration, registration.id(), "this session may register only '"
+                    + grant.registrableFunctions() + "'");
+        }
         CompletionStage<RegisterFunction> vetted = done(registration);
         if (config.onFunctionRegistration() != null) {
             var input = new StringBuilder("{\"function_id\":");

@@ -33,7 +33,9 @@ import java.util.logging.Logger;
  * Decides, at the upgrade, whether a connection to the RBAC-gated listener becomes a session and with which
  * {@link Grant}: its {@code Origin} must be allowed (when {@code iii.rbac.allowed-origins} is set), its bearer token
  * valid (when a key is configured; from {@code Authorization: Bearer …} or {@code ?access_token=…}), and the auth
- * function (when set) must answer with iii's AuthResult. A refused upgrade gets its HTTP status and no socket.
+ * function (when set) must answer with iii's AuthResult. A refused upgrade gets its HTTP status and no socket. An
+ * upgrade of the console's page ({@code ?console=1}) also needs a token of {@code iii.console.group}, and its session
+ * gets {@link Grant#forConsole()}.
  *
  * <p>The upgrade cannot complete after the container thread has let go of the request (the servlet container allows
  * no upgrade from an asynchronous request), so that thread waits for the auth function: at most
@@ -48,6 +50,8 @@ public class Authenticator {
 
     /** The upgrade parameter that carries the ticket. */
     public static final String TICKET = "iii.ticket";
+    /** The upgrade parameter by which the console's page names its connection ({@code ?console=1}). */
+    public static final String CONSOLE = "console";
 
     private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
     private static final long TICKET_LIFETIME_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -92,6 +96,14 @@ public class Authenticator {
     /** Whether {@code request} arrived on the RBAC-gated listener. */
     public boolean isGated(HttpServletRequest request) {
         return config.enabled() && request.getLocalPort() == config.port();
+    }
+
+    /**
+     * Whether the gated listener serves the console: it exists, {@code iii.console.group} is set and tokens are
+     * verified (the group is a token's).
+     */
+    public boolean servesConsole() {
+        return config.enabled() && config.consoleGroup() != null && tokens.enabled();
     }
 
     /** Authenticates an upgrade of the gated listener; returns the ticket of its grant. */
@@ -143,17 +155,27 @@ public class Authenticator {
                 throw new Refused(401, "bearer token rejected: " + e.reason());
             }
         }
+        var console = request.getParameter(CONSOLE) != null;
+        if (console && !servesConsole()) {
+            throw new Refused(403, "the console is not served on this listener");
+        }
+        if (console && !token.groups().contains(config.consoleGroup())) {
+            throw new Refused(403, "the token's groups do not include the console's group");
+        }
         var granted = new ArrayList<String>();
         if (token != null) {
             token.groups().forEach(group -> granted.addAll(config.groupGrant(group)));
         }
+        Grant grant;
         if (config.authFunctionId() == null) {
             var context = token == null || token.subject() == null ? RawJson.EMPTY_OBJECT
                     : RawJson.of(Json.createObjectBuilder().add("user_id", token.subject()).build());
-            return new Grant(identity(token, null), granted, List.of(), null, true, true, null, context,
+            grant = new Grant(identity(token, null), granted, List.of(), null, true, true, null, context,
                     config.expose());
+        } else {
+            grant = grant(callAuthFunction(request, token), token, granted);
         }
-        return grant(callAuthFunction(request, token), token, granted);
+        return console ? grant.forConsole() : grant;
     }
 
     private JsonObject callAuthFunction(HttpServletRequest request, VerifiedToken token) throws Refused {

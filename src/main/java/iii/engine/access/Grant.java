@@ -16,17 +16,29 @@ import java.util.Set;
  * @param allowedTriggerTypes trigger types it may register triggers for; null: all
  * @param functionPrefix      prefix of the ids it registers ({@code prefix::id}), or null
  * @param context             the auth result's {@code context}, passed to the middleware and hooks
+ * @param registrableFunctions glob of the function ids it may register (before its prefix), or null: any
  */
 public record Grant(String identity, List<String> allowedFunctions, List<String> forbiddenFunctions,
                     List<String> allowedTriggerTypes, boolean allowTriggerTypeRegistration,
                     boolean allowFunctionRegistration, String functionPrefix, RawJson context,
-                    List<FunctionFilter> expose) {
+                    List<FunctionFilter> expose, String registrableFunctions) {
 
     /** Engine functions every session may call: the SDKs call them on their own (iii's infrastructure list). */
     static final Set<String> INFRASTRUCTURE = Set.of(
             "engine::channels::create", "engine::workers::register",
             "engine::log::info", "engine::log::warn", "engine::log::error", "engine::log::debug", "engine::log::trace",
             "engine::baggage::get", "engine::baggage::set", "engine::baggage::get_all");
+
+    /** What the console's page registers: its discovery-event function, {@code console::events::<uuid>}. */
+    static final String CONSOLE_FUNCTIONS = "console::events::*";
+
+    public Grant(String identity, List<String> allowedFunctions, List<String> forbiddenFunctions,
+                 List<String> allowedTriggerTypes, boolean allowTriggerTypeRegistration,
+                 boolean allowFunctionRegistration, String functionPrefix, RawJson context,
+                 List<FunctionFilter> expose) {
+        this(identity, allowedFunctions, forbiddenFunctions, allowedTriggerTypes, allowTriggerTypeRegistration,
+                allowFunctionRegistration, functionPrefix, context, expose, null);
+    }
 
     public Grant {
         allowedFunctions = List.copyOf(allowedFunctions);
@@ -55,6 +67,20 @@ public record Grant(String identity, List<String> allowedFunctions, List<String>
     /** Whether this session may call {@code functionId}: what its listings show. */
     public boolean mayCall(String functionId, RawJson metadata) {
         return refusal(functionId, metadata) == null;
+    }
+
+    /**
+     * This grant narrowed for the console's page: the same calls, but it registers only its discovery-event functions,
+     * no trigger types, and triggers only of the discovery types (which every session may bind).
+     */
+    public Grant forConsole() {
+        return new Grant(identity, allowedFunctions, forbiddenFunctions, List.of(), false, allowFunctionRegistration,
+                functionPrefix, context, expose, CONSOLE_FUNCTIONS);
+    }
+
+    /** Whether it may register a function it names {@code id}. */
+    public boolean mayRegister(String id) {
+        return allowFunctionRegistration && (registrableFunctions == null || Glob.matches(registrableFunctions, id));
     }
 
     /** Whether it may register triggers of {@code type}. */

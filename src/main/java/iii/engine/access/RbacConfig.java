@@ -41,6 +41,7 @@ public class RbacConfig {
     private String onTriggerTypeRegistration;
     private List<String> allowedOrigins;
     private Map<String, List<String>> groupGrants;
+    private String consoleGroup;
 
     protected RbacConfig() {
     }
@@ -64,6 +65,7 @@ public class RbacConfig {
                 FunctionFilter.parseAll(expose.orElse(null)), middleware.orElse(null),
                 onFunctionRegistration.orElse(null), onTriggerRegistration.orElse(null),
                 onTriggerTypeRegistration.orElse(null), allowedOrigins.map(EngineConfig::commaSeparated).orElse(List.of()), groupGrants(config));
+        this.consoleGroup = blankToNull(config.getOptionalValue("iii.console.group", String.class).orElse(null));
     }
 
     public RbacConfig(int port, String authFunctionId, long authTimeoutMillis, int maxPendingAuth,
@@ -138,6 +140,14 @@ public class RbacConfig {
     /** {@code Origin} values a browser upgrade may carry; empty: any. */
     public List<String> allowedOrigins() {
         return allowedOrigins;
+    }
+
+    /**
+     * The token group whose members may open the console through this listener ({@code iii.console.group}), or null:
+     * the console is served on the trusted listener only.
+     */
+    public String consoleGroup() {
+        return consoleGroup;
     }
 
     /** The function globs the token group {@code group} grants. */

@@ -42,6 +42,9 @@ import java.util.logging.Logger;
  * upgrade for an unknown channel or with a wrong key is refused here with 404 "Channel not found", before any socket
  * exists, and the RBAC authenticator is not asked.
  *
+ * <p>The gated listener answers 404 to every other request, except reads of the console's files ({@code /console/…})
+ * when it serves the console ({@link Authenticator#servesConsole()}).
+ *
  * <p>Other requests pass untouched (their parameters, possibly a body, are not read).
  */
 @WebFilter(filterName = "iii-upgrade", urlPatterns = "/*", asyncSupported = true)
@@ -49,6 +52,9 @@ public class UpgradeFilter extends HttpFilter {
 
     /** Where channel sockets live, on both listeners. */
     static final String CHANNELS_PATH = "/ws/channels/";
+
+    /** Where the console's page lives, on the trusted listener and (with {@code iii.console.group}) the gated one. */
+    static final String CONSOLE_PATH = "/console";
 
     /** The request parameter that carries the peer's address into the WebSocket session. */
     static final String PEER_ADDRESS = "iii.peer-address";
@@ -109,12 +115,22 @@ public class UpgradeFilter extends HttpFilter {
                 }
             }
             chain.doFilter(new Upgrading(request, ticket), response);
-        } else if (gated) {
-            // the gated listener serves the worker socket and nothing else
+        } else if (gated && !(isConsolePage(request) && authenticator.servesConsole())) {
+            // the gated listener serves the worker socket (and, with iii.console.group, the console's files) only
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * A read of the console's static files or settings (they hold no data; the page's socket is gated), by the path
+     * the container resolved ({@code /console/../x} is {@code /x}).
+     */
+    private static boolean isConsolePage(HttpServletRequest request) {
+        var path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
+                && (path.equals(CONSOLE_PATH) || path.startsWith(CONSOLE_PATH + "/"));
     }
 
     /** iii's AUTH_ERROR body, as JSON, with the refusal's status; the reason stays out of the status line. */

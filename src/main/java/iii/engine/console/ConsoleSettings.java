@@ -1,5 +1,6 @@
 package iii.engine.console;
 
+import iii.engine.access.Authenticator;
 import iii.engine.http.HttpTriggerConfig;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -21,6 +22,8 @@ public class ConsoleSettings extends HttpServlet {
 
     @Inject
     HttpTriggerConfig http;
+    @Inject
+    Authenticator authenticator;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -30,6 +33,7 @@ public class ConsoleSettings extends HttpServlet {
         response.getWriter().write(Json.createObjectBuilder()
                 .add("http_port", http.port())
                 .add("node", JsonValue.NULL)
+                .add("gated", authenticator.isGated(request))
                 .build().toString());
     }
 }

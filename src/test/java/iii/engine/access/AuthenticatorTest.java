@@ -6,15 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.StringReader;
 import java.lang.reflect.Proxy;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +132,92 @@ class AuthenticatorTest {
                     () -> authenticator.grant(parse(result), null, List.of()), result);
             assertEquals(401, refused.status(), result);
         }
+    }
+
+    // the console's page on the gated listener
+
+    private static final KeyPair KEYS = rsa();
+    private static final TokenVerifier KEY = new TokenVerifier(Optional.of("-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(KEYS.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n"), Optional.empty(), Optional.empty(), "RS256", Optional.empty(), 60);
+
+    private static KeyPair rsa() {
+        try {
+            var generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(String... groups) throws JOSEException {
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder().subject("alice")
+                .claim("groups", List.of(groups)).expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+        jwt.sign(new RSASSASigner(KEYS.getPrivate()));
+        return jwt.serialize();
+    }
+
+    private static Authenticator consoleGroup(String group, TokenVerifier tokens) {
+        return new Authenticator(group == null
+                ? RbacConfigTest.config("iii.rbac.group.ops.allowed-functions", "ops::*")
+                : RbacConfigTest.config("iii.rbac.group.ops.allowed-functions", "ops::*", "iii.console.group", group),
+                tokens, null, null);
+    }
+
+    private static Map<String, String[]> query(String token, boolean console) {
+        return console ? Map.of("access_token", new String[] {token}, Authenticator.CONSOLE, new String[] {"1"})
+                : Map.of("access_token", new String[] {token});
+    }
+
+    @Test
+    void a_console_upgrade_with_a_token_of_the_console_group_gets_its_groups_calls_and_registers_only_its_events()
+            throws Exception {
+        var authenticator = consoleGroup("ops", KEY);
+
+        var grant = authenticator.authenticate(request(Map.of(), query(token("ops"), true)));
+
+        assertTrue(authenticator.servesConsole());
+        assertEquals("user:alice", grant.identity());
+        assertTrue(grant.mayCall("ops::restart", null));
+        assertFalse(grant.mayCall("admin::wipe", null));
+        assertTrue(grant.mayRegister("console::events::0b6c5bd8-4c36-4a0e-9d3f-58a1c4a0f7de"));
+        assertFalse(grant.mayRegister("ops::restart"));
+        assertFalse(grant.allowTriggerTypeRegistration());
+        assertFalse(grant.mayUseTriggerType("http"), "only the discovery types, which every session may bind");
+    }
+
+    @Test
+    void a_console_upgrade_without_the_console_group_or_where_no_console_is_served_is_refused_with_403()
+            throws Exception {
+        var token = token("ops");
+
+        var notInGroup = assertThrows(Authenticator.Refused.class, () -> consoleGroup("console-admins", KEY)
+                .authenticate(request(Map.of(), query(token, true))));
+        var noConsoleGroup = assertThrows(Authenticator.Refused.class, () -> consoleGroup(null, KEY)
+                .authenticate(request(Map.of(), query(token, true))));
+        var noKey = assertThrows(Authenticator.Refused.class, () -> consoleGroup("ops", NO_KEY)
+                .authenticate(request(Map.of(), Map.of(Authenticator.CONSOLE, new String[] {"1"}))));
+
+        assertEquals(403, notInGroup.status());
+        assertEquals("the token's groups do not include the console's group", notInGroup.getMessage());
+        assertEquals(403, noConsoleGroup.status());
+        assertEquals(403, noKey.status());
+        assertEquals("the console is not served on this listener", noKey.getMessage());
+        assertFalse(consoleGroup("ops", NO_KEY).servesConsole(), "without a token key the group is no one's");
+    }
+
+    @Test
+    void an_upgrade_that_is_not_the_consoles_gains_and_loses_nothing_from_the_console_group() throws Exception {
+        var token = token("ops");
+
+        var withGroup = consoleGroup("ops", KEY).authenticate(request(Map.of(), query(token, false)));
+        var without = consoleGroup(null, KEY).authenticate(request(Map.of(), query(token, false)));
+
+        assertEquals(without.allowedFunctions(), withGroup.allowedFunctions());
+        assertTrue(withGroup.mayRegister("ops::restart"));
+        assertTrue(withGroup.allowTriggerTypeRegistration());
+        assertNull(withGroup.allowedTriggerTypes());
+        assertNull(withGroup.registrableFunctions());
     }
 }

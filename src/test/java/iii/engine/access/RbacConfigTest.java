@@ -63,7 +63,7 @@ class RbacConfigTest {
         }
     }
 
-    private static RbacConfig config(String... namesAndValues) {
+    static RbacConfig config(String... namesAndValues) {
         var values = new LinkedHashMap<String, String>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             values.put(namesAndValues[i], namesAndValues[i + 1]);

@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -276,6 +277,44 @@ class AccessGateTest {
         assertNull(engine.functions.get("api::mine"));
         assertTrue(session.worker.functionIds().isEmpty());
         assertEquals(1, engine.gate.deniedCount());
+    }
+
+    @Test
+    void consoleSessionRegistersOnlyItsEventFunctionAndBindsItOnlyToDiscoveryTypes() {
+        start();
+        var console = engine.connect(grant("alice", "api::*").forConsole());
+        var events = "console::events::" + UUID.randomUUID();
+
+        console.register(events);
+        console.say(trigger(events + "::functions", "engine::functions-available", events));
+        console.register("api::mine");
+        var functionRefusal = console.await("error");
+        console.say(triggerType("queue"));
+        var typeRefusal = console.await("error");
+        console.say(trigger("nightly", "cron", events));
+        var triggerRefusal = console.await("triggerregistrationresult");
+
+        assertForbidden(functionRefusal, "this session may register only 'console::events::*'");
+        assertForbidden(typeRefusal, "trigger type registration not allowed for this session");
+        assertForbidden(triggerRefusal, "trigger type 'cron' not allowed for this session");
+        assertNotNull(engine.functions.get(events));
+        assertNotNull(engine.triggerRegistry.trigger(events + "::functions"));
+        assertNull(engine.functions.get("api::mine"));
+        assertNull(engine.triggerRegistry.type("queue"));
+        assertNull(engine.triggerRegistry.trigger("nightly"));
+    }
+
+    @Test
+    void sessionThatIsNotTheConsoleRegistersAnyIdAsBefore() {
+        start();
+        var session = engine.connect(grant("alice"));
+
+        session.register("console::events::mine");
+        session.register("api::mine");
+
+        assertNotNull(engine.functions.get("api::mine"));
+        assertNotNull(engine.functions.get("console::events::mine"));
+        assertEquals(0, engine.gate.deniedCount());
     }
 
     @Test

@@ -57,25 +57,36 @@ class RbacJwtIT extends E2eSupport {
     static void startEngine() throws Exception {
         keys = rsa();
         rbacPort = Server.freePort();
-        Map<String, String> env = new LinkedHashMap<>();
+        engine = startEngine("rbac-jwt-engine", rbacPort, keys, Map.of("III_RBAC_EXPOSE_FUNCTIONS", "jwt-public::*",
+                "III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", "ops::*", "MP_JWT_VERIFY_ISSUER", ISSUER));
+        owner = owner(engine, "jwt-owner", "ops::restart", "admin::wipe", "jwt-public::echo");
+    }
+
+    /** An engine whose RBAC-gated listener is {@code rbacPort} and verifies tokens with {@code keys}, and settings. */
+    static Server startEngine(String name, int rbacPort, KeyPair keys, Map<String, String> settings)
+            throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(settings);
         env.put("III_RBAC_PORT", Integer.toString(rbacPort));
-        env.put("III_RBAC_EXPOSE_FUNCTIONS", "jwt-public::*");
-        env.put("III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", "ops::*");
         env.put("MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
-        env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
         Path root = NodeWorker.projectDir();
-        engine = Server.start("rbac-jwt-engine", root, Path.of(System.getProperty("java.home")),
+        Server started = Server.start(name, root, Path.of(System.getProperty("java.home")),
                 root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), Server.freePort(),
-                true, List.of("-Xmx1g"), env, EngineProcess.scratchDirectory("rbac-jwt-engine"));
-        engine.awaitReady(200);
-        owner = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + engine.port + "/"), "jwt-owner");
-        owner.registerFunction("ops::restart", JavaWorker.echo());
-        owner.registerFunction("admin::wipe", JavaWorker.echo());
-        owner.registerFunction("jwt-public::echo", JavaWorker.echo());
+                true, List.of("-Xmx1g"), env, EngineProcess.scratchDirectory(name));
+        started.awaitReady(200);
+        return started;
+    }
+
+    /** A worker on {@code engine}'s trusted listener serving {@code functions} (echoes), once they are listed. */
+    static JavaWorker owner(Server engine, String name, String... functions) throws Exception {
+        JavaWorker owner = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + engine.port + "/"), name);
+        for (String function : functions) {
+            owner.registerFunction(function, JavaWorker.echo());
+        }
         Await.untilTrue("the owner's functions are listed", Duration.ofSeconds(20),
-                () -> owner.functionListed("jwt-public::echo"));
+                () -> owner.functionListed(functions[functions.length - 1]));
+        return owner;
     }
 
     @AfterAll
@@ -93,13 +104,13 @@ class RbacJwtIT extends E2eSupport {
         return URI.create("ws://127.0.0.1:" + engine.port + "/");
     }
 
-    private static KeyPair rsa() throws NoSuchAlgorithmException {
+    static KeyPair rsa() throws NoSuchAlgorithmException {
         var generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
     }
 
-    private static String token(String subject, List<String> groups, String issuer, Instant expires, KeyPair signer)
+    static String token(String subject, List<String> groups, String issuer, Instant expires, KeyPair signer)
             throws JOSEException {
         var claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer).claim("groups", groups)
                 .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expires)).build();
