@@ -1,0 +1,419 @@
+package iii.engine.cluster;
+
+import iii.engine.config.EngineExecutors;
+import iii.engine.invocation.Call;
+import iii.engine.invocation.Invoker;
+import iii.engine.lifecycle.WorkerCleanup;
+import iii.engine.protocol.Codec;
+import iii.engine.protocol.Message.InvocationResult;
+import iii.engine.protocol.Message.InvokeFunction;
+import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.Node;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
+import iii.engine.registry.WorkerConnected;
+import iii.engine.registry.WorkerMetadataUpdated;
+import iii.engine.registry.WorkerRegistry;
+import iii.engine.registry.WorkerRetired;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says it where
+ * that variable always has a value for Payara's sake): what its own
+ * workers register goes into the {@link Grid}, and what the other engines' workers register comes back out of it
+ * into this engine's registries, where calls find it with the same lock-free lookup as a local entry. A worker of
+ * another engine is a {@link Worker#mirror mirror} here: a call routed to it is forwarded to its engine (one message),
+ * which calls the function there and sends the answer back (one message). When an engine leaves the cluster, its
+ * mirrors are retired like disconnected workers: their functions go, and calls waiting on them stop.
+ *
+ * <p>Function ids keep the engine's rule cluster-wide: the newest registration wins. The grid's map holds the one
+ * registration of each id; every engine follows that map's events in order, and a removal names the registration it
+ * removes, so a late cleanup never removes a newer one.
+ */
+@ApplicationScoped
+public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    private static final String CALL = "call\n";
+    private static final String RESULT = "result\n";
+
+    private FunctionRegistry functions;
+    private WorkerRegistry workers;
+    private WorkerCleanup cleanup;
+    private Invoker invoker;
+    private EngineExecutors executors;
+    private Event<WorkerConnected> connected;
+    private Event<WorkerMetadataUpdated> metadataUpdated;
+    private boolean enabled;
+    private String name;
+
+    private volatile Grid grid;
+    private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
+    /** The latest registration of each id by a worker of this engine, while that worker is connected. */
+    private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
+    /** This engine's workers the other engines know of. */
+    private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Runnable> writes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    protected Cluster() {
+    }
+
+    @Inject
+    public Cluster(FunctionRegistry functions, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
+                   EngineExecutors executors, Event<WorkerConnected> connected,
+                   Event<WorkerMetadataUpdated> metadataUpdated,
+                   @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
+                   @ConfigProperty(name = "iii.cluster.enabled") Optional<Boolean> enabled,
+                   @ConfigProperty(name = "iii.cluster.name", defaultValue = "iii-engine") String name) {
+        this.functions = functions;
+        this.workers = workers;
+        this.cleanup = cleanup;
+        this.invoker = invoker;
+        this.executors = executors;
+        this.connected = connected;
+        this.metadataUpdated = metadataUpdated;
+        // bin/run and the tests' servers say it (and give III_CLUSTER_MEMBERS a value for Payara either way)
+        this.enabled = enabled.orElseGet(() -> members.filter(list -> !list.isBlank()).isPresent());
+        this.name = name;
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        if (!enabled) {
+            LOG.info("One engine: no cluster (III_CLUSTER_MEMBERS is not set)");
+            return;
+        }
+        if (!hazelcastPresent()) {
+            LOG.warning("III_CLUSTER_MEMBERS is set, but this server has no Hazelcast: the engine runs as one node");
+            return;
+        }
+        Grid found;
+        try {
+            found = HazelcastGrid.lookup();
+        } catch (javax.naming.NamingException | RuntimeException e) {
+            LOG.log(Level.WARNING, "III_CLUSTER_MEMBERS is set, but the server's Hazelcast is not there ("
+                    + e.getMessage() + "): the engine runs as one node", e);
+            return;
+        }
+        Node.local(found.localNode());
+        grid = found;
+        functions.onEntry(this);
+        found.start(this);
+        write(found::purge);
+        LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
+                + " engine(s): " + found.nodes());
+    }
+
+    private static boolean hazelcastPresent() {
+        try {
+            Class.forName("com.hazelcast.core.HazelcastInstance", false, Cluster.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        var current = grid;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /** Whether this engine is one of a cluster's. */
+    public boolean clustered() {
+        return grid != null;
+    }
+
+    // ---- this engine's registrations, out to the grid
+
+    @Override
+    public void registered(FunctionEntry entry) {
+        if (!ownsHere(entry) || own.put(entry.id(), entry) == entry) {
+            // a mirror's entry, or one of ours put back by functionPut
+            return;
+        }
+        announce(entry.owner());
+        var text = Registrations.function(Node.local(), entry);
+        write(() -> grid.putFunction(entry.id(), text));
+    }
+
+    @Override
+    public void removed(FunctionEntry entry) {
+        if (!ownsHere(entry)) {
+            return;
+        }
+        own.remove(entry.id(), entry);
+        var text = Registrations.function(Node.local(), entry);
+        write(() -> grid.removeFunction(entry.id(), text));
+    }
+
+    private static boolean ownsHere(FunctionEntry entry) {
+        return entry.builtin() == null && entry.owner() != null && !entry.owner().isMirror();
+    }
+
+    /** Other engines learn of a worker of this one when it describes itself or registers its first function. */
+    private void announce(Worker worker) {
+        if (announced.add(worker.id())) {
+            var text = Registrations.worker(Node.local(), worker);
+            write(() -> grid.putWorker(worker.id().toString(), text));
+        }
+    }
+
+    void metadataUpdated(@Observes WorkerMetadataUpdated event) {
+        var worker = event.worker();
+        if (grid == null || worker.isMirror() || worker.isRetired()) {
+            return;
+        }
+        announced.add(worker.id());
+        var text = Registrations.worker(Node.local(), worker);
+        write(() -> grid.putWorker(worker.id().toString(), text));
+    }
+
+    void retired(@Observes WorkerRetired event) {
+        var worker = event.worker();
+        if (grid == null) {
+            return;
+        }
+        if (worker.isMirror()) {
+            mirrors.remove(worker.id(), worker);
+            return;
+        }
+        own.values().removeIf(entry -> entry.owner() == worker);
+        if (announced.remove(worker.id())) {
+            write(() -> grid.removeWorker(worker.id().toString()));
+        }
+    }
+
+    /** Runs grid writes one at a time, in order, on the engine's executor (they may wait for the network). */
+    private void write(Runnable operation) {
+        writes.add(operation);
+        if (writing.compareAndSet(false, true)) {
+            executors.executor().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        do {
+            Runnable operation;
+            while ((operation = writes.poll()) != null) {
+                try {
+                    operation.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "A write to the cluster failed", e);
+                }
+            }
+            writing.set(false);
+        } while (!writes.isEmpty() && writing.compareAndSet(false, true));
+    }
+
+    // ---- the other engines' registrations, in from the grid
+
+    @Override
+    public void workerPut(String id, String value) {
+        var row = Registrations.worker(id, value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt());
+        mirror.metadata(row.metadata());
+        metadataUpdated.fire(new WorkerMetadataUpdated(mirror));
+    }
+
+    @Override
+    public void workerRemoved(String id, String value) {
+        if (Node.local().equals(Registrations.node(value))) {
+            return;
+        }
+        var mirror = mirrors.remove(UUID.fromString(id));
+        if (mirror != null) {
+            cleanup.retire(mirror);
+        }
+    }
+
+    @Override
+    public void functionPut(String id, String value) {
+        var row = Registrations.function(value);
+        if (row.node().equals(Node.local())) {
+            restoreOwn(id, row.worker());
+            return;
+        }
+        var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+        var entry = FunctionEntry.ofWorker(id, row.description(), row.requestFormat(), row.responseFormat(),
+                row.metadata(), mirror);
+        mirror.functionIds().add(id);
+        var replaced = functions.register(entry);
+        if (replaced != null && replaced.owner() != null && replaced.owner() != mirror) {
+            replaced.owner().functionIds().remove(id);
+            if (!replaced.owner().isMirror()) {
+                LOG.warning(() -> "Function " + id + " moved from worker " + replaced.owner() + " to worker "
+                        + mirror + " of engine " + row.node());
+            }
+        }
+        if (mirror.isRetired()) {
+            functions.removeIfOwner(id, mirror);
+        }
+    }
+
+    /** The map says a registration of this engine is the newest: put it back if another one came in before it. */
+    private void restoreOwn(String id, UUID workerId) {
+        var mine = own.get(id);
+        if (mine == null || !mine.owner().id().equals(workerId) || mine.owner().isRetired()
+                || functions.get(id) == mine) {
+            return;
+        }
+        mine.owner().functionIds().add(id);
+        var replaced = functions.register(mine);
+        if (replaced != null && replaced.owner() != null && replaced.owner() != mine.owner()) {
+            replaced.owner().functionIds().remove(id);
+        }
+    }
+
+    @Override
+    public void functionRemoved(String id, String value) {
+        var row = Registrations.function(value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirrors.get(row.worker());
+        if (mirror != null) {
+            mirror.functionIds().remove(id);
+            functions.removeIfOwner(id, mirror);
+        }
+    }
+
+    /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */
+    private Worker mirror(String node, UUID id, String ipAddress, Instant connectedAt) {
+        var existing = mirrors.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        var channel = new MirrorChannel(node);
+        var made = Worker.mirror(id, node, connectedAt, ipAddress, channel);
+        channel.worker = made;
+        var mirror = mirrors.putIfAbsent(id, made);
+        if (mirror != null) {
+            return mirror;
+        }
+        workers.add(made);
+        connected.fire(new WorkerConnected(made));
+        return made;
+    }
+
+    @Override
+    public void nodeJoined(String node) {
+        LOG.info(() -> "Engine " + node + " joined the cluster " + name);
+    }
+
+    @Override
+    public void nodeLeft(String node) {
+        var gone = mirrors.values().stream().filter(mirror -> mirror.node().equals(node)).toList();
+        for (var mirror : gone) {
+            mirrors.remove(mirror.id(), mirror);
+            cleanup.retire(mirror);
+        }
+        LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
+                + " worker(s) removed here");
+        write(grid::purge);
+    }
+
+    @Override
+    public void merged() {
+        Node.local(grid.localNode());
+        LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
+                + "; this engine's registrations announced again");
+        write(() -> {
+            grid.purge();
+            for (var id : announced) {
+                var worker = workers.get(id);
+                if (worker != null) {
+                    grid.putWorker(id.toString(), Registrations.worker(Node.local(), worker));
+                }
+            }
+            own.forEach((id, entry) -> grid.putFunction(id, Registrations.function(Node.local(), entry)));
+        });
+    }
+
+    // ---- calls between engines
+
+    /** A worker of another engine: what the engine sends it goes to that engine. */
+    private final class MirrorChannel implements WorkerChannel {
+
+        private final String node;
+        private volatile Worker worker;
+
+        MirrorChannel(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public void send(String frame) {
+            grid.send(node, CALL + Node.local() + "\n" + worker.id() + "\n" + frame);
+        }
+
+        /** The grid watches the other engine; its worker is there as long as its registration is. */
+        @Override
+        public void ping() {
+            worker.heard();
+        }
+
+        @Override
+        public void close(String reason) {
+            // the worker's own engine closes it
+        }
+    }
+
+    @Override
+    public void message(String message) {
+        try {
+            if (message.startsWith(CALL)) {
+                var originEnd = message.indexOf('\n', CALL.length());
+                var workerEnd = message.indexOf('\n', originEnd + 1);
+                called(message.substring(CALL.length(), originEnd), message.substring(originEnd + 1, workerEnd),
+                        message.substring(workerEnd + 1));
+            } else if (message.startsWith(RESULT)) {
+                var workerEnd = message.indexOf('\n', RESULT.length());
+                answered(UUID.fromString(message.substring(RESULT.length(), workerEnd)),
+                        message.substring(workerEnd + 1));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A message from another engine was not understood", e);
+        }
+    }
+
+    /** Another engine routed a call to this engine's worker {@code workerId}: call it here, answer there. */
+    private void called(String origin, String workerId, String frame) {
+        if (!(Codec.decode(frame) instanceof InvokeFunction call)) {
+            return;
+        }
+        invoker.invoke(new Call(call.invocationId(), call.functionId(), call.data(), call.traceparent(),
+                call.baggage(), call.metadata(), null, false)).thenAccept(outcome -> grid.send(origin,
+                RESULT + workerId + "\n" + Codec.encode(new InvocationResult(call.invocationId(), call.functionId(),
+                        outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
+    }
+
+    private void answered(UUID workerId, String frame) {
+        var mirror = mirrors.get(workerId);
+        if (mirror != null && Codec.decode(frame) instanceof InvocationResult result) {
+            invoker.answer(mirror, result);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package iii.engine.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.topic.ITopic;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link Grid} on Payara's Hazelcast instance ({@code payara/Hazelcast} in JNDI): two {@link IMap}s of
+ * registrations with entry listeners, one {@link ITopic} per engine for the messages to it (a message goes from the
+ * sending member straight to the one subscriber), and the cluster's membership events.
+ */
+final class HazelcastGrid implements Grid {
+
+    static final String JNDI_NAME = "payara/Hazelcast";
+    private static final String PREFIX = "iii-engine.";
+
+    private final HazelcastInstance hazelcast;
+    private final IMap<String, String> workers;
+    private final IMap<String, String> functions;
+    private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
+    private final List<Runnable> stops = new ArrayList<>();
+    private volatile String subscribedNode;
+    private volatile UUID subscription;
+
+    private HazelcastGrid(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+        this.workers = hazelcast.getMap(PREFIX + "workers");
+        this.functions = hazelcast.getMap(PREFIX + "functions");
+    }
+
+    /** Payara's Hazelcast instance; fails when the server has none or it is not running. */
+    static Grid lookup() throws NamingException {
+        var found = new InitialContext().lookup(JNDI_NAME);
+        if (!(found instanceof HazelcastInstance hazelcast) || !hazelcast.getLifecycleService().isRunning()) {
+            throw new NamingException(JNDI_NAME + " is no running Hazelcast instance: " + found);
+        }
+        return new HazelcastGrid(hazelcast);
+    }
+
+    @Override
+    public String localNode() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    @Override
+    public void start(Inbound inbound) {
+        var membership = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                inbound.nodeJoined(event.getMember().getUuid().toString());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                var node = event.getMember().getUuid().toString();
+                topics.remove(node);
+                inbound.nodeLeft(node);
+            }
+        });
+        stops.add(() -> hazelcast.getCluster().removeMembershipListener(membership));
+        var lifecycle = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                subscribe(inbound);
+                inbound.merged();
+            }
+        });
+        stops.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
+        subscribe(inbound);
+        stops.add(this::unsubscribe);
+        listen(workers, inbound::workerPut, inbound::workerRemoved);
+        listen(functions, inbound::functionPut, inbound::functionRemoved);
+        workers.forEach(inbound::workerPut);
+        functions.forEach(inbound::functionPut);
+    }
+
+    /** Listens to this engine's own topic (under its current node id). */
+    private synchronized void subscribe(Inbound inbound) {
+        var node = localNode();
+        if (node.equals(subscribedNode)) {
+            return;
+        }
+        unsubscribe();
+        subscription = topic(node).addMessageListener(message -> inbound.message(message.getMessageObject()));
+        subscribedNode = node;
+    }
+
+    private synchronized void unsubscribe() {
+        if (subscription != null) {
+            topic(subscribedNode).removeMessageListener(subscription);
+            subscription = null;
+        }
+    }
+
+    private void listen(IMap<String, String> map, BiConsumer<String, String> put, BiConsumer<String, String> removed) {
+        var id = map.addEntryListener(new Listener(put, removed), true);
+        stops.add(() -> map.removeEntryListener(id));
+    }
+
+    private record Listener(BiConsumer<String, String> put, BiConsumer<String, String> removed)
+            implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryRemovedListener<String, String> {
+
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            put.accept(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            put.accept(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            removed.accept(event.getKey(), event.getOldValue());
+        }
+    }
+
+    @Override
+    public void putWorker(String id, String value) {
+        workers.set(id, value);
+    }
+
+    @Override
+    public void removeWorker(String id) {
+        workers.delete(id);
+    }
+
+    @Override
+    public void putFunction(String id, String value) {
+        functions.set(id, value);
+    }
+
+    @Override
+    public void removeFunction(String id, String value) {
+        functions.remove(id, value);
+    }
+
+    @Override
+    public void purge() {
+        var members = hazelcast.getCluster().getMembers();
+        if (members.isEmpty() || !members.iterator().next().localMember()) {
+            return;
+        }
+        Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+        purge(functions, nodes);
+        purge(workers, nodes);
+    }
+
+    private static void purge(IMap<String, String> map, Set<String> nodes) {
+        for (var entry : map.entrySet()) {
+            if (!nodes.contains(Registrations.node(entry.getValue()))) {
+                map.remove(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    @Override
+    public void send(String node, String message) {
+        topic(node).publish(message);
+    }
+
+    private ITopic<String> topic(String node) {
+        return topics.computeIfAbsent(node, name -> hazelcast.getTopic(PREFIX + "node." + name));
+    }
+
+    @Override
+    public List<String> nodes() {
+        return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).toList();
+    }
+
+    @Override
+    public void stop() {
+        for (var stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                // the instance is going down with the server
+            }
+        }
+    }
+}

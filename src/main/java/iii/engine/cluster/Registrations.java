@@ -1,0 +1,115 @@
+package iii.engine.cluster;
+
+import iii.engine.protocol.RawJson;
+import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerMetadata;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The texts the engines share for a worker and for a function: JSON objects that begin with the engine they belong
+ * to ({@code {"node":"…",…}}). The same entry always gives the same text, so "remove it if it is still mine" is a
+ * comparison of texts.
+ */
+final class Registrations {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final String NODE_PREFIX = "{\"node\":\"";
+
+    private Registrations() {
+    }
+
+    /** A worker as other engines list it. */
+    record WorkerRow(String node, UUID id, WorkerMetadata metadata, String ipAddress, Instant connectedAt) {
+    }
+
+    /** A function as other engines route it: to {@code worker} on {@code node}. */
+    record FunctionRow(String node, UUID worker, String description, RawJson requestFormat, RawJson responseFormat,
+                       RawJson metadata) {
+    }
+
+    static String worker(String node, Worker worker) {
+        var metadata = worker.metadata();
+        var row = JSON.createObjectBuilder().add("node", node);
+        add(row, "name", metadata.name());
+        add(row, "description", metadata.description());
+        add(row, "runtime", metadata.runtime());
+        add(row, "version", metadata.version());
+        add(row, "os", metadata.os());
+        if (metadata.pid() != null) {
+            row.add("pid", metadata.pid());
+        }
+        add(row, "isolation", metadata.isolation());
+        add(row, "ip_address", worker.ipAddress());
+        return row.add("connected_at_ms", worker.connectedAt().toEpochMilli()).build().toString();
+    }
+
+    static WorkerRow worker(String id, String text) {
+        var row = read(text);
+        var metadata = new WorkerMetadata(string(row, "name"), string(row, "description"), string(row, "runtime"),
+                string(row, "version"), string(row, "os"),
+                row.containsKey("pid") ? row.getJsonNumber("pid").longValue() : null, string(row, "isolation"), null);
+        return new WorkerRow(row.getString("node"), UUID.fromString(id), metadata, string(row, "ip_address"),
+                Instant.ofEpochMilli(row.getJsonNumber("connected_at_ms").longValue()));
+    }
+
+    static String function(String node, FunctionEntry function) {
+        var row = JSON.createObjectBuilder().add("node", node).add("worker", function.owner().id().toString());
+        add(row, "description", function.description());
+        add(row, "request_format", function.requestFormat());
+        add(row, "response_format", function.responseFormat());
+        add(row, "metadata", function.metadata());
+        return row.build().toString();
+    }
+
+    static FunctionRow function(String text) {
+        var row = read(text);
+        return new FunctionRow(row.getString("node"), UUID.fromString(row.getString("worker")),
+                string(row, "description"), raw(row, "request_format"), raw(row, "response_format"),
+                raw(row, "metadata"));
+    }
+
+    /** The engine a text belongs to, read without parsing it; null if it is not one of these texts. */
+    static String node(String text) {
+        if (text == null || !text.startsWith(NODE_PREFIX)) {
+            return null;
+        }
+        var end = text.indexOf('"', NODE_PREFIX.length());
+        return end < 0 ? null : text.substring(NODE_PREFIX.length(), end);
+    }
+
+    private static JsonObject read(String text) {
+        try (var reader = JSON.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private static void add(JsonObjectBuilder row, String name, String value) {
+        if (value != null) {
+            row.add(name, value);
+        }
+    }
+
+    private static void add(JsonObjectBuilder row, String name, RawJson value) {
+        if (value != null) {
+            row.add(name, value.toJsonValue());
+        }
+    }
+
+    private static String string(JsonObject row, String name) {
+        var value = row.get(name);
+        return value instanceof jakarta.json.JsonString string ? string.getString() : null;
+    }
+
+    private static RawJson raw(JsonObject row, String name) {
+        var value = row.get(name);
+        return value == null ? null : value == JsonValue.NULL ? RawJson.NULL : RawJson.of(value);
+    }
+}
