@@ -1,21 +1,27 @@
 package iii.engine.cluster;
 
 import iii.engine.config.EngineExecutors;
+import iii.engine.http.HttpTriggerType;
 import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message.InvocationResult;
 import iii.engine.protocol.Message.InvokeFunction;
+import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
+import iii.engine.registry.Trigger;
+import iii.engine.registry.TriggerType;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
 import iii.engine.registry.WorkerConnected;
 import iii.engine.registry.WorkerMetadataUpdated;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.registry.WorkerRetired;
+import iii.engine.trigger.Triggers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -25,36 +31,42 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says it where
- * that variable always has a value for Payara's sake): what its own
- * workers register goes into the {@link Grid}, and what the other engines' workers register comes back out of it
- * into this engine's registries, where calls find it with the same lock-free lookup as a local entry. A worker of
- * another engine is a {@link Worker#mirror mirror} here: a call routed to it is forwarded to its engine (one message),
- * which calls the function there and sends the answer back (one message). When an engine leaves the cluster, its
- * mirrors are retired like disconnected workers: their functions go, and calls waiting on them stop.
+ * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says so where
+ * that variable always has a value for Payara's sake): what its own workers register goes into the {@link Grid}, and
+ * what the other engines' workers register comes back out of it into this engine's registries, where calls find it
+ * with the same lock-free lookup as a local entry. A worker of another engine is a {@link Worker#mirror mirror} here:
+ * a call routed to it is forwarded to its engine (one message), which calls the function there and sends the answer
+ * back (one message). HTTP routes are registered on every engine, for the mirror of the worker that registered them.
+ * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
+ * go, and calls waiting on them stop.
  *
  * <p>Function ids keep the engine's rule cluster-wide: the newest registration wins. The grid's map holds the one
  * registration of each id; every engine follows that map's events in order, and a removal names the registration it
  * removes, so a late cleanup never removes a newer one.
  */
 @ApplicationScoped
-public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
+public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Triggers.Listener {
 
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
     private static final String CALL = "call\n";
     private static final String RESULT = "result\n";
+    /** Most function registrations sent to the grid in one write. */
+    private static final int BATCH = 1000;
 
     private FunctionRegistry functions;
+    private Triggers triggers;
     private WorkerRegistry workers;
     private WorkerCleanup cleanup;
     private Invoker invoker;
@@ -77,13 +89,14 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
     }
 
     @Inject
-    public Cluster(FunctionRegistry functions, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
+    public Cluster(FunctionRegistry functions, Triggers triggers, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
                    EngineExecutors executors, Event<WorkerConnected> connected,
                    Event<WorkerMetadataUpdated> metadataUpdated,
                    @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
                    @ConfigProperty(name = "iii.cluster.enabled") Optional<Boolean> enabled,
                    @ConfigProperty(name = "iii.cluster.name", defaultValue = "iii-engine") String name) {
         this.functions = functions;
+        this.triggers = triggers;
         this.workers = workers;
         this.cleanup = cleanup;
         this.invoker = invoker;
@@ -115,6 +128,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
         Node.local(found.localNode());
         grid = found;
         functions.onEntry(this);
+        triggers.onTrigger(this);
         found.start(this);
         write(found::purge);
         LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
@@ -152,8 +166,15 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
             return;
         }
         announce(entry.owner());
-        var text = Registrations.function(Node.local(), entry);
-        write(() -> grid.putFunction(entry.id(), text));
+        write(new FunctionPut(entry.id(), Registrations.function(Node.local(), entry)));
+    }
+
+    /** A function put, which {@link #drain} sends together with the ones queued right after it. */
+    private record FunctionPut(String id, String text) implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("sent by drain");
+        }
     }
 
     @Override
@@ -164,6 +185,28 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
         own.remove(entry.id(), entry);
         var text = Registrations.function(Node.local(), entry);
         write(() -> grid.removeFunction(entry.id(), text));
+    }
+
+    /** The triggers every engine serves: HTTP routes (any engine behind a load balancer answers them). */
+    @Override
+    public void registered(Trigger trigger, TriggerType type) {
+        if (served(trigger)) {
+            announce(trigger.owner());
+            var text = Registrations.trigger(Node.local(), trigger);
+            write(() -> grid.putTrigger(trigger.id(), text));
+        }
+    }
+
+    @Override
+    public void removed(Trigger trigger, TriggerType type) {
+        if (served(trigger)) {
+            var text = Registrations.trigger(Node.local(), trigger);
+            write(() -> grid.removeTrigger(trigger.id(), text));
+        }
+    }
+
+    private static boolean served(Trigger trigger) {
+        return HttpTriggerType.TYPE.equals(trigger.type()) && trigger.owner() != null && !trigger.owner().isMirror();
     }
 
     private static boolean ownsHere(FunctionEntry entry) {
@@ -207,7 +250,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
     private void write(Runnable operation) {
         writes.add(operation);
         if (writing.compareAndSet(false, true)) {
-            executors.executor().execute(this::drain);
+            try {
+                executors.executor().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // the engine is stopping: the other engines remove this one's entries when it leaves
+                writing.set(false);
+                writes.clear();
+            }
         }
     }
 
@@ -216,7 +265,18 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
             Runnable operation;
             while ((operation = writes.poll()) != null) {
                 try {
-                    operation.run();
+                    if (operation instanceof FunctionPut put) {
+                        // a burst of registrations goes out as one putAll (later puts of an id win, as they would)
+                        var batch = new LinkedHashMap<String, String>();
+                        batch.put(put.id(), put.text());
+                        while (batch.size() < BATCH && writes.peek() instanceof FunctionPut next) {
+                            writes.poll();
+                            batch.put(next.id(), next.text());
+                        }
+                        grid.putFunctions(batch);
+                    } else {
+                        operation.run();
+                    }
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "A write to the cluster failed", e);
                 }
@@ -300,6 +360,25 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
         }
     }
 
+    @Override
+    public void triggerPut(String id, String value) {
+        var row = Registrations.trigger(value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+        triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
+    }
+
+    @Override
+    public void triggerRemoved(String id, String value) {
+        var row = Registrations.trigger(value);
+        var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
+        if (mirror != null) {
+            triggers.unregister(mirror, new UnregisterTrigger(id, row.type()));
+        }
+    }
+
     /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */
     private Worker mirror(String node, UUID id, String ipAddress, Instant connectedAt) {
         var existing = mirrors.get(id);
@@ -348,7 +427,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener {
                     grid.putWorker(id.toString(), Registrations.worker(Node.local(), worker));
                 }
             }
-            own.forEach((id, entry) -> grid.putFunction(id, Registrations.function(Node.local(), entry)));
+            var entries = new LinkedHashMap<String, String>();
+            own.forEach((id, entry) -> entries.put(id, Registrations.function(Node.local(), entry)));
+            grid.putFunctions(entries);
         });
     }
 

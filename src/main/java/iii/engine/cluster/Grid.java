@@ -1,8 +1,8 @@
 package iii.engine.cluster;
 
 /**
- * What the engines of a cluster share, as the engine sees it: two maps of registrations (workers by id, functions by
- * id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
+ * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions and the
+ * triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
  * engine, and member events. Writes may block on the network: the engine makes them from its own writer thread.
  */
 interface Grid {
@@ -17,6 +17,10 @@ interface Grid {
         void functionPut(String id, String value);
 
         void functionRemoved(String id, String value);
+
+        void triggerPut(String id, String value);
+
+        void triggerRemoved(String id, String value);
 
         /** A message sent to this engine by {@link #send}. */
         void message(String message);
@@ -40,10 +44,16 @@ interface Grid {
 
     void removeWorker(String id);
 
-    void putFunction(String id, String value);
+    /** Puts functions by id, in one write. */
+    void putFunctions(java.util.Map<String, String> values);
 
     /** Removes the function only if the map still holds {@code value}: a newer registration stays. */
     void removeFunction(String id, String value);
+
+    void putTrigger(String id, String value);
+
+    /** Removes the trigger only if the map still holds {@code value}. */
+    void removeTrigger(String id, String value);
 
     /** Removes the entries of engines that are no longer members (one engine does it; the others return). */
     void purge();

@@ -16,6 +16,7 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
- * The {@link Grid} on Payara's Hazelcast instance ({@code payara/Hazelcast} in JNDI): two {@link IMap}s of
+ * The {@link Grid} on Payara's Hazelcast instance ({@code payara/Hazelcast} in JNDI): {@link IMap}s of
  * registrations with entry listeners, one {@link ITopic} per engine for the messages to it (a message goes from the
  * sending member straight to the one subscriber), and the cluster's membership events.
  */
@@ -35,6 +36,7 @@ final class HazelcastGrid implements Grid {
     private final HazelcastInstance hazelcast;
     private final IMap<String, String> workers;
     private final IMap<String, String> functions;
+    private final IMap<String, String> triggers;
     private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
     private final List<Runnable> stops = new ArrayList<>();
     private volatile String subscribedNode;
@@ -44,6 +46,7 @@ final class HazelcastGrid implements Grid {
         this.hazelcast = hazelcast;
         this.workers = hazelcast.getMap(PREFIX + "workers");
         this.functions = hazelcast.getMap(PREFIX + "functions");
+        this.triggers = hazelcast.getMap(PREFIX + "triggers");
     }
 
     /** Payara's Hazelcast instance; fails when the server has none or it is not running. */
@@ -87,8 +90,10 @@ final class HazelcastGrid implements Grid {
         stops.add(this::unsubscribe);
         listen(workers, inbound::workerPut, inbound::workerRemoved);
         listen(functions, inbound::functionPut, inbound::functionRemoved);
+        listen(triggers, inbound::triggerPut, inbound::triggerRemoved);
         workers.forEach(inbound::workerPut);
         functions.forEach(inbound::functionPut);
+        triggers.forEach(inbound::triggerPut);
     }
 
     /** Listens to this engine's own topic (under its current node id). */
@@ -145,13 +150,28 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
-    public void putFunction(String id, String value) {
-        functions.set(id, value);
+    public void putFunctions(Map<String, String> values) {
+        if (values.size() == 1) {
+            var only = values.entrySet().iterator().next();
+            functions.set(only.getKey(), only.getValue());
+        } else {
+            functions.putAll(values);
+        }
     }
 
     @Override
     public void removeFunction(String id, String value) {
         functions.remove(id, value);
+    }
+
+    @Override
+    public void putTrigger(String id, String value) {
+        triggers.set(id, value);
+    }
+
+    @Override
+    public void removeTrigger(String id, String value) {
+        triggers.remove(id, value);
     }
 
     @Override
@@ -161,6 +181,7 @@ final class HazelcastGrid implements Grid {
             return;
         }
         Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+        purge(triggers, nodes);
         purge(functions, nodes);
         purge(workers, nodes);
     }

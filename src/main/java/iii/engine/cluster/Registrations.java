@@ -2,6 +2,7 @@ package iii.engine.cluster;
 
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Trigger;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerMetadata;
 import jakarta.json.JsonObject;
@@ -14,7 +15,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The texts the engines share for a worker and for a function: JSON objects that begin with the engine they belong
+ * The texts the engines share for a worker, a function and a trigger: JSON objects that begin with the engine they belong
  * to ({@code {"node":"…",…}}). The same entry always gives the same text, so "remove it if it is still mine" is a
  * comparison of texts.
  */
@@ -33,6 +34,24 @@ final class Registrations {
     /** A function as other engines route it: to {@code worker} on {@code node}. */
     record FunctionRow(String node, UUID worker, String description, RawJson requestFormat, RawJson responseFormat,
                        RawJson metadata) {
+    }
+
+    /** A trigger every engine serves, of {@code worker} on {@code node}. */
+    record TriggerRow(String node, UUID worker, String type, String functionId, RawJson config, RawJson metadata) {
+    }
+
+    static String trigger(String node, Trigger trigger) {
+        var row = JSON.createObjectBuilder().add("node", node).add("worker", trigger.owner().id().toString())
+                .add("type", trigger.type()).add("function_id", trigger.functionId());
+        add(row, "config", trigger.config());
+        add(row, "metadata", trigger.metadata());
+        return row.build().toString();
+    }
+
+    static TriggerRow trigger(String text) {
+        var row = read(text);
+        return new TriggerRow(row.getString("node"), UUID.fromString(row.getString("worker")), row.getString("type"),
+                row.getString("function_id"), raw(row, "config"), raw(row, "metadata"));
     }
 
     static String worker(String node, Worker worker) {

@@ -18,6 +18,8 @@ import iii.engine.registry.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +34,15 @@ public class Triggers {
 
     private TriggerRegistry registry;
     private BadInputLog badInput;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told of each instance placed with its type, and of each such instance removed. */
+    public interface Listener {
+
+        void registered(Trigger trigger, TriggerType type);
+
+        void removed(Trigger trigger, TriggerType type);
+    }
 
     protected Triggers() {
     }
@@ -40,6 +51,10 @@ public class Triggers {
     public Triggers(TriggerRegistry registry, BadInputLog badInput) {
         this.registry = registry;
         this.badInput = badInput;
+    }
+
+    public void onTrigger(Listener listener) {
+        listeners.add(listener);
     }
 
     /** Registers a type the engine provides itself; workers cannot replace it. */
@@ -95,6 +110,7 @@ public class Triggers {
         }
         LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> "
                 + trigger.functionId() + ") registered by worker " + from);
+        listeners.forEach(listener -> listener.registered(trigger, placement.type()));
         if (placement.type().provider() != null) {
             deliver(placement.type().provider(), trigger);
         }
@@ -141,6 +157,7 @@ public class Triggers {
         if (type == null) {
             return;
         }
+        listeners.forEach(listener -> listener.removed(trigger, type));
         if (type.builtin() != null) {
             type.builtin().unregister(trigger);
         } else if (type.provider() != trigger.owner() || !trigger.owner().isRetired()) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import iii.engine.bench.Server;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * Two engines on Payara Micro forming one cluster through Payara's Hazelcast (III_CLUSTER_MEMBERS, each on its own
  * free loopback member port), with real iii-sdk workers of different versions on different engines: the listings
  * show both engines' workers and functions with their node, calls go across both ways (results, errors, fire and
- * forget), a worker's departure and an engine's death are cleaned up on the other engine. The engine killed last.
+ * forget), discovery events tell of the other engine's workers, an HTTP route is served by both engines, a worker's
+ * departure and an engine's death are cleaned up on the other engine. The engine killed last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -40,6 +44,7 @@ class ClusterIT {
 
     private static Server a;
     private static Server b;
+    private static final Map<Server, Integer> HTTP_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<NodeWorker> workers = new ArrayList<>();
 
     @BeforeAll
@@ -62,11 +67,14 @@ class ClusterIT {
 
     private static Server start(String server, String members, int memberPort, String cluster) throws Exception {
         Path root = NodeWorker.projectDir();
-        return Server.start(server, root, Path.of(System.getProperty("java.home")),
-                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), Server.freePort(),
+        int httpPort = Server.freePort();
+        var started = Server.start(server, root, Path.of(System.getProperty("java.home")),
+                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), httpPort,
                 true, List.of("-Xmx512m"), Map.of("III_CLUSTER_MEMBERS", members,
                         "III_CLUSTER_PORT", Integer.toString(memberPort), "III_CLUSTER_NAME", cluster),
                 EngineProcess.scratchDirectory(server));
+        HTTP_PORTS.put(started, httpPort);
+        return started;
     }
 
     @AfterAll
@@ -218,6 +226,68 @@ class ClusterIT {
         assertEquals(second.workerId(), JsonKit.str(row, "worker_id"), row::toString);
         var fromA = observer.call(f, JsonKit.obj());
         assertEquals("second", JsonKit.str(fromA, "result"), fromA::toString);
+    }
+
+    @Test
+    @Order(6)
+    void discovery_events_on_one_engine_tell_of_workers_of_the_other_once_each() {
+        var monitor = worker(Sdk.V0_22_1, a, "cluster-monitor");
+        var fn = fid("workers-seen");
+        monitor.registerFunction(fn, "return-null");
+        monitor.registerTrigger("workers.available", fn, JsonKit.obj());
+        awaitFunction(monitor, fn, LISTED);
+        int mark = monitor.mark();
+
+        var visitor = worker(Sdk.V0_11_6, b, "cluster-visitor");
+        var id = visitor.workerId();
+        visitor.registerFunction(fid("visitor"), "echo");
+        monitor.awaitFrom(mark, e -> NodeWorker.invoked(fn).test(e) && workerEvent(e, "worker_connected", id),
+                LISTED, "worker_connected " + id);
+        visitor.kill();
+        monitor.awaitFrom(mark, e -> NodeWorker.invoked(fn).test(e) && workerEvent(e, "worker_disconnected", id),
+                WORKER_GONE, "worker_disconnected " + id);
+        assertEquals(1, monitor.events(e -> NodeWorker.invoked(fn).test(e)
+                && workerEvent(e, "worker_connected", id)).size(), monitor::diagnostics);
+    }
+
+    private static boolean workerEvent(JsonObject event, String kind, String workerId) {
+        return kind.equals(JsonKit.str(event, "data.event")) && workerId.equals(JsonKit.str(event, "data.worker_id"));
+    }
+
+    @Test
+    @Order(7)
+    void an_http_route_of_a_worker_on_one_engine_is_served_by_both_and_goes_with_its_worker() throws Exception {
+        var onB = worker(Sdk.V0_22_1, b, "cluster-http");
+        var fn = fid("route");
+        var path = "cluster-" + UUID.randomUUID().toString().substring(0, 8) + "/hello";
+        onB.registerFunction(fn, "http-echo");
+        onB.registerTrigger("http", fn, JsonKit.obj("api_path", path, "http_method", "GET"));
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (var engine : List.of(b, a)) {
+            var url = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(engine) + "/" + path);
+            var response = Await.until("GET " + url, LISTED, () -> {
+                var r = get(http, url);
+                return r.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+            });
+            assertTrue(response.body().contains("received"), response::body);
+        }
+
+        onB.kill();
+
+        var onA = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(a) + "/" + path);
+        Await.untilTrue("route gone from engine A", WORKER_GONE, () -> get(http, onA).statusCode() == 404);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI url) {
+        try {
+            return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
