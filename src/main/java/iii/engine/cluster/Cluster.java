@@ -9,11 +9,13 @@ import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message.InvocationResult;
 import iii.engine.protocol.Message.InvokeFunction;
 import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.protocol.Message.RegisterTriggerType;
 import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
 import iii.engine.registry.Trigger;
+import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.TriggerType;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
@@ -48,7 +50,9 @@ import java.util.logging.Logger;
  * what the other engines' workers register comes back out of it into this engine's registries, where calls find it
  * with the same lock-free lookup as a local entry. A worker of another engine is a {@link Worker#mirror mirror} here:
  * a call routed to it is forwarded to its engine (one message), which calls the function there and sends the answer
- * back (one message). HTTP routes are registered on every engine, for the mirror of the worker that registered them.
+ * back (one message). HTTP routes are registered on every engine, for the mirror of the worker that registered them;
+ * a worker's trigger type is registered on every engine for its mirror, so a trigger of that type registered on any
+ * engine is sent to the provider's engine, which registers it there as that engine's.
  * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
  * go, and calls waiting on them stop.
  *
@@ -67,6 +71,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     private FunctionRegistry functions;
     private Triggers triggers;
+    private TriggerRegistry triggerRegistry;
     private WorkerRegistry workers;
     private WorkerCleanup cleanup;
     private Invoker invoker;
@@ -80,6 +85,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
     /** The latest registration of each id by a worker of this engine, while that worker is connected. */
     private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
+    /** The trigger types this engine's workers provide. */
+    private final ConcurrentHashMap<String, TriggerType> ownTypes = new ConcurrentHashMap<>();
+    /**
+     * Each other engine as the owner here of the triggers its workers register for types this engine's workers
+     * provide (not a listed worker).
+     */
+    private final ConcurrentHashMap<String, Worker> engines = new ConcurrentHashMap<>();
     /** This engine's workers the other engines know of. */
     private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> writes = new ConcurrentLinkedQueue<>();
@@ -89,7 +101,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     }
 
     @Inject
-    public Cluster(FunctionRegistry functions, Triggers triggers, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
+    public Cluster(FunctionRegistry functions, Triggers triggers, TriggerRegistry triggerRegistry,
+                   WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
                    EngineExecutors executors, Event<WorkerConnected> connected,
                    Event<WorkerMetadataUpdated> metadataUpdated,
                    @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
@@ -97,6 +110,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                    @ConfigProperty(name = "iii.cluster.name", defaultValue = "iii-engine") String name) {
         this.functions = functions;
         this.triggers = triggers;
+        this.triggerRegistry = triggerRegistry;
         this.workers = workers;
         this.cleanup = cleanup;
         this.invoker = invoker;
@@ -205,6 +219,29 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
     }
 
+    @Override
+    public void typeRegistered(TriggerType type) {
+        if (provides(type)) {
+            announce(type.provider());
+            ownTypes.put(type.id(), type);
+            var text = Registrations.type(Node.local(), type);
+            write(() -> grid.putType(type.id(), text));
+        }
+    }
+
+    @Override
+    public void typeUnregistered(TriggerType type) {
+        if (provides(type)) {
+            ownTypes.remove(type.id(), type);
+            var text = Registrations.type(Node.local(), type);
+            write(() -> grid.removeType(type.id(), text));
+        }
+    }
+
+    private static boolean provides(TriggerType type) {
+        return type.provider() != null && !type.provider().isMirror();
+    }
+
     private static boolean served(Trigger trigger) {
         return HttpTriggerType.TYPE.equals(trigger.type()) && trigger.owner() != null && !trigger.owner().isMirror();
     }
@@ -241,6 +278,16 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             return;
         }
         own.values().removeIf(entry -> entry.owner() == worker);
+        for (var type : ownTypes.values()) {
+            if (type.provider() == worker && ownTypes.remove(type.id(), type)) {
+                var text = Registrations.type(Node.local(), type);
+                write(() -> grid.removeType(type.id(), text));
+            }
+        }
+        // other engines' triggers this worker's types had: their engines place them again with the next provider
+        triggerRegistry.parked().stream().filter(trigger -> engines.containsValue(trigger.owner())).toList()
+                .forEach(trigger -> triggers.unregister(trigger.owner(),
+                        new UnregisterTrigger(trigger.id(), trigger.type())));
         if (announced.remove(worker.id())) {
             write(() -> grid.removeWorker(worker.id().toString()));
         }
@@ -361,6 +408,24 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     }
 
     @Override
+    public void typePut(String id, String value) {
+        var row = Registrations.type(value);
+        if (!row.node().equals(Node.local())) {
+            triggers.registerType(mirror(row.node(), row.worker(), null, Instant.now()), new RegisterTriggerType(id,
+                    row.description(), row.triggerRequestFormat(), row.callRequestFormat()));
+        }
+    }
+
+    @Override
+    public void typeRemoved(String id, String value) {
+        var row = Registrations.type(value);
+        var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
+        if (mirror != null) {
+            triggers.unregisterType(mirror, id);
+        }
+    }
+
+    @Override
     public void triggerPut(String id, String value) {
         var row = Registrations.trigger(value);
         if (row.node().equals(Node.local())) {
@@ -409,6 +474,10 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             mirrors.remove(mirror.id(), mirror);
             cleanup.retire(mirror);
         }
+        var engine = engines.remove(node);
+        if (engine != null) {
+            triggers.workerLeft(engine);
+        }
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
         write(grid::purge);
@@ -430,6 +499,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             var entries = new LinkedHashMap<String, String>();
             own.forEach((id, entry) -> entries.put(id, Registrations.function(Node.local(), entry)));
             grid.putFunctions(entries);
+            ownTypes.forEach((id, type) -> grid.putType(id, Registrations.type(Node.local(), type)));
         });
     }
 
@@ -480,15 +550,36 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
     }
 
-    /** Another engine routed a call to this engine's worker {@code workerId}: call it here, answer there. */
+    /**
+     * Another engine sent a frame to this engine's worker {@code workerId}: a call (made here, answered there), or a
+     * trigger of its workers for a type this engine's worker provides (registered here as the other engine's).
+     */
     private void called(String origin, String workerId, String frame) {
-        if (!(Codec.decode(frame) instanceof InvokeFunction call)) {
+        var message = Codec.decode(frame);
+        if (message instanceof RegisterTrigger trigger) {
+            triggers.register(engine(origin), trigger);
+            return;
+        }
+        if (message instanceof UnregisterTrigger trigger) {
+            triggers.unregister(engine(origin), trigger);
+            return;
+        }
+        if (!(message instanceof InvokeFunction call)) {
             return;
         }
         invoker.invoke(new Call(call.invocationId(), call.functionId(), call.data(), call.traceparent(),
                 call.baggage(), call.metadata(), null, false)).thenAccept(outcome -> grid.send(origin,
                 RESULT + workerId + "\n" + Codec.encode(new InvocationResult(call.invocationId(), call.functionId(),
                         outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
+    }
+
+    private Worker engine(String node) {
+        return engines.computeIfAbsent(node, id -> {
+            var channel = new MirrorChannel(id);
+            var engine = Worker.mirror(UUID.fromString(id), id, Instant.now(), null, channel);
+            channel.worker = engine;
+            return engine;
+        });
     }
 
     private void answered(UUID workerId, String frame) {

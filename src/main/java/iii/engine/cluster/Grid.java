@@ -1,8 +1,8 @@
 package iii.engine.cluster;
 
 /**
- * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions and the
- * triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
+ * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions, trigger
+ * types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
  * engine, and member events. Writes may block on the network: the engine makes them from its own writer thread.
  */
 interface Grid {
@@ -17,6 +17,10 @@ interface Grid {
         void functionPut(String id, String value);
 
         void functionRemoved(String id, String value);
+
+        void typePut(String id, String value);
+
+        void typeRemoved(String id, String value);
 
         void triggerPut(String id, String value);
 
@@ -49,6 +53,11 @@ interface Grid {
 
     /** Removes the function only if the map still holds {@code value}: a newer registration stays. */
     void removeFunction(String id, String value);
+
+    void putType(String id, String value);
+
+    /** Removes the trigger type only if the map still holds {@code value}. */
+    void removeType(String id, String value);
 
     void putTrigger(String id, String value);
 

@@ -36,6 +36,7 @@ final class HazelcastGrid implements Grid {
     private final HazelcastInstance hazelcast;
     private final IMap<String, String> workers;
     private final IMap<String, String> functions;
+    private final IMap<String, String> types;
     private final IMap<String, String> triggers;
     private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
     private final List<Runnable> stops = new ArrayList<>();
@@ -46,6 +47,7 @@ final class HazelcastGrid implements Grid {
         this.hazelcast = hazelcast;
         this.workers = hazelcast.getMap(PREFIX + "workers");
         this.functions = hazelcast.getMap(PREFIX + "functions");
+        this.types = hazelcast.getMap(PREFIX + "types");
         this.triggers = hazelcast.getMap(PREFIX + "triggers");
     }
 
@@ -90,9 +92,11 @@ final class HazelcastGrid implements Grid {
         stops.add(this::unsubscribe);
         listen(workers, inbound::workerPut, inbound::workerRemoved);
         listen(functions, inbound::functionPut, inbound::functionRemoved);
+        listen(types, inbound::typePut, inbound::typeRemoved);
         listen(triggers, inbound::triggerPut, inbound::triggerRemoved);
         workers.forEach(inbound::workerPut);
         functions.forEach(inbound::functionPut);
+        types.forEach(inbound::typePut);
         triggers.forEach(inbound::triggerPut);
     }
 
@@ -165,6 +169,16 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
+    public void putType(String id, String value) {
+        types.set(id, value);
+    }
+
+    @Override
+    public void removeType(String id, String value) {
+        types.remove(id, value);
+    }
+
+    @Override
     public void putTrigger(String id, String value) {
         triggers.set(id, value);
     }
@@ -182,6 +196,7 @@ final class HazelcastGrid implements Grid {
         }
         Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
         purge(triggers, nodes);
+        purge(types, nodes);
         purge(functions, nodes);
         purge(workers, nodes);
     }

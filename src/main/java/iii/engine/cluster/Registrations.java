@@ -3,6 +3,7 @@ package iii.engine.cluster;
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.Trigger;
+import iii.engine.registry.TriggerType;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerMetadata;
 import jakarta.json.JsonObject;
@@ -15,7 +16,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The texts the engines share for a worker, a function and a trigger: JSON objects that begin with the engine they belong
+ * The texts the engines share for a worker, a function, a trigger type and a trigger: JSON objects that begin with the engine they belong
  * to ({@code {"node":"…",…}}). The same entry always gives the same text, so "remove it if it is still mine" is a
  * comparison of texts.
  */
@@ -34,6 +35,25 @@ final class Registrations {
     /** A function as other engines route it: to {@code worker} on {@code node}. */
     record FunctionRow(String node, UUID worker, String description, RawJson requestFormat, RawJson responseFormat,
                        RawJson metadata) {
+    }
+
+    /** A trigger type provided by {@code worker} on {@code node}. */
+    record TypeRow(String node, UUID worker, String description, RawJson triggerRequestFormat,
+                   RawJson callRequestFormat) {
+    }
+
+    static String type(String node, TriggerType type) {
+        var row = JSON.createObjectBuilder().add("node", node).add("worker", type.provider().id().toString());
+        add(row, "description", type.description());
+        add(row, "trigger_request_format", type.triggerRequestFormat());
+        add(row, "call_request_format", type.callRequestFormat());
+        return row.build().toString();
+    }
+
+    static TypeRow type(String text) {
+        var row = read(text);
+        return new TypeRow(row.getString("node"), UUID.fromString(row.getString("worker")),
+                string(row, "description"), raw(row, "trigger_request_format"), raw(row, "call_request_format"));
     }
 
     /** A trigger every engine serves, of {@code worker} on {@code node}. */

@@ -36,12 +36,19 @@ public class Triggers {
     private BadInputLog badInput;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-    /** Told of each instance placed with its type, and of each such instance removed. */
+    /**
+     * Told of each instance placed with its type, of each such instance removed, and of each type a worker registers
+     * or unregisters.
+     */
     public interface Listener {
 
         void registered(Trigger trigger, TriggerType type);
 
         void removed(Trigger trigger, TriggerType type);
+
+        void typeRegistered(TriggerType type);
+
+        void typeUnregistered(TriggerType type);
     }
 
     protected Triggers() {
@@ -71,14 +78,20 @@ public class Triggers {
                     "trigger type " + message.id() + " is provided by the engine and cannot be replaced"))));
             return;
         }
-        var activation = registry.addType(new TriggerType(message.id(), message.description(),
-                message.triggerRequestFormat(), message.callRequestFormat(), provider, null));
+        var type = new TriggerType(message.id(), message.description(), message.triggerRequestFormat(),
+                message.callRequestFormat(), provider, null);
+        var activation = registry.addType(type);
+        listeners.forEach(listener -> listener.typeRegistered(type));
         LOG.log(provider.registrationLogLevel(), () -> "Trigger type " + message.id() + " registered by worker " + provider);
         activation.deliver().forEach(trigger -> deliver(provider, trigger));
     }
 
     public void unregisterType(Worker provider, String id) {
+        var type = registry.type(id);
         var parked = registry.removeType(id, provider);
+        if (type != null && type.provider() == provider) {
+            listeners.forEach(listener -> listener.typeUnregistered(type));
+        }
         LOG.info(() -> "Trigger type " + id + " unregistered by worker " + provider + "; " + parked.size()
                 + " trigger(s) parked until it returns");
     }

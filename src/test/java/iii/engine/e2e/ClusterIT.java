@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * Two engines on Payara Micro forming one cluster through Payara's Hazelcast (III_CLUSTER_MEMBERS, each on its own
  * free loopback member port), with real iii-sdk workers of different versions on different engines: the listings
  * show both engines' workers and functions with their node, calls go across both ways (results, errors, fire and
- * forget), discovery events tell of the other engine's workers, an HTTP route is served by both engines, a worker's
- * departure and an engine's death are cleaned up on the other engine. The engine killed last.
+ * forget), discovery events tell of the other engine's workers, an HTTP route is served by both engines, a trigger
+ * reaches the provider of its type on the other engine, a worker's departure and an engine's death are cleaned up on
+ * the other engine. The engine killed last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -288,6 +289,32 @@ class ClusterIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    @Order(8)
+    void a_trigger_registered_on_one_engine_reaches_the_provider_of_its_type_on_the_other() {
+        var provider = worker(Sdk.V0_22_1, b, "cluster-provider");
+        var subscriber = worker(Sdk.V0_11_6, a, "cluster-subscriber");
+        var type = "cluster-type-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("on-trigger");
+        provider.registerTriggerType(type);
+        subscriber.registerFunction(fn, "echo");
+        var handle = subscriber.registerTrigger(type, fn, JsonKit.obj("topic", "t1"));
+
+        var delivered = provider.await(e -> "registerTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger at its provider");
+        assertEquals(fn, JsonKit.str(delivered, "trigger.function_id"), delivered::toString);
+        awaitFunction(provider, fn, LISTED);
+        var fired = provider.fireTrigger(type, JsonKit.obj("n", 1), "call");
+        var firings = JsonKit.objects(fired, "fired");
+        assertEquals(1, firings.size(), fired::toString);
+        assertTrue(JsonKit.isTrue(firings.get(0), "ok"), fired::toString);
+        subscriber.awaitInvoked(fn, Duration.ofSeconds(10));
+
+        subscriber.unregisterTrigger(handle);
+        provider.await(e -> "unregisterTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger's removal at its provider");
     }
 
     @Test
