@@ -318,6 +318,31 @@ class ClusterIT {
     }
 
     @Test
+    @Order(9)
+    void when_the_provider_on_one_engine_leaves_its_triggers_move_to_the_next_provider_on_the_other() {
+        var first = worker(Sdk.V0_22_1, b, "cluster-first-provider");
+        var subscriber = worker(Sdk.V0_2_1, a, "cluster-moving-subscriber");
+        var type = "cluster-moving-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("moving");
+        first.registerTriggerType(type);
+        subscriber.registerFunction(fn, "echo");
+        subscriber.registerTrigger(type, fn, JsonKit.obj("topic", "t2"));
+        first.await(e -> "registerTrigger".equals(NodeWorker.type(e)) && type.equals(JsonKit.str(e, "type_id")),
+                LISTED, "the trigger at the first provider");
+
+        first.kill();
+        var next = worker(Sdk.V0_11_6, a, "cluster-next-provider");
+        next.registerTriggerType(type);
+
+        var delivered = next.await(e -> "registerTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger at the next provider");
+        assertEquals(fn, JsonKit.str(delivered, "trigger.function_id"), delivered::toString);
+        var fired = next.fireTrigger(type, JsonKit.obj("n", 2), "call");
+        assertEquals(1, JsonKit.objects(fired, "fired").size(), fired::toString);
+        subscriber.awaitInvoked(fn, Duration.ofSeconds(10));
+    }
+
+    @Test
     @Order(100)
     void an_engine_killed_is_cleaned_up_on_the_other_and_its_pending_calls_stop() throws Exception {
         var caller = worker(Sdk.V0_22_1, a, "cluster-caller");
