@@ -14,6 +14,8 @@ import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
+import iii.engine.registry.ServiceEntry;
+import iii.engine.registry.ServiceRegistry;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.TriggerType;
@@ -72,6 +74,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private FunctionRegistry functions;
     private Triggers triggers;
     private TriggerRegistry triggerRegistry;
+    private ServiceRegistry services;
     private WorkerRegistry workers;
     private WorkerCleanup cleanup;
     private Invoker invoker;
@@ -85,6 +88,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
     /** The latest registration of each id by a worker of this engine, while that worker is connected. */
     private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
+    /** The services this engine's workers registered. */
+    private final ConcurrentHashMap<String, ServiceEntry> ownServices = new ConcurrentHashMap<>();
     /** The trigger types this engine's workers provide. */
     private final ConcurrentHashMap<String, TriggerType> ownTypes = new ConcurrentHashMap<>();
     /**
@@ -102,7 +107,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Inject
     public Cluster(FunctionRegistry functions, Triggers triggers, TriggerRegistry triggerRegistry,
-                   WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
+                   ServiceRegistry services, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
                    EngineExecutors executors, Event<WorkerConnected> connected,
                    Event<WorkerMetadataUpdated> metadataUpdated,
                    @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
@@ -111,6 +116,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         this.functions = functions;
         this.triggers = triggers;
         this.triggerRegistry = triggerRegistry;
+        this.services = services;
         this.workers = workers;
         this.cleanup = cleanup;
         this.invoker = invoker;
@@ -143,6 +149,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         grid = found;
         functions.onEntry(this);
         triggers.onTrigger(this);
+        services.onRegister(this::serviceRegistered);
         found.start(this);
         write(found::purge);
         LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
@@ -219,6 +226,15 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
     }
 
+    private void serviceRegistered(ServiceEntry service) {
+        if (service.owner() != null && !service.owner().isMirror()) {
+            announce(service.owner());
+            ownServices.put(service.id(), service);
+            var text = Registrations.service(Node.local(), service);
+            write(() -> grid.putService(service.id(), text));
+        }
+    }
+
     @Override
     public void typeRegistered(TriggerType type) {
         if (provides(type)) {
@@ -278,6 +294,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             return;
         }
         own.values().removeIf(entry -> entry.owner() == worker);
+        for (var service : ownServices.values()) {
+            if (service.owner() == worker && ownServices.remove(service.id(), service)) {
+                var text = Registrations.service(Node.local(), service);
+                write(() -> grid.removeService(service.id(), text));
+            }
+        }
         for (var type : ownTypes.values()) {
             if (type.provider() == worker && ownTypes.remove(type.id(), type)) {
                 var text = Registrations.type(Node.local(), type);
@@ -408,6 +430,15 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     }
 
     @Override
+    public void servicePut(String id, String value) {
+        var row = Registrations.service(value);
+        if (!row.node().equals(Node.local())) {
+            services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(),
+                    mirror(row.node(), row.worker(), null, Instant.now())));
+        }
+    }
+
+    @Override
     public void typePut(String id, String value) {
         var row = Registrations.type(value);
         if (!row.node().equals(Node.local())) {
@@ -500,6 +531,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             own.forEach((id, entry) -> entries.put(id, Registrations.function(Node.local(), entry)));
             grid.putFunctions(entries);
             ownTypes.forEach((id, type) -> grid.putType(id, Registrations.type(Node.local(), type)));
+            ownServices.forEach((id, service) -> grid.putService(id, Registrations.service(Node.local(), service)));
         });
     }
 

@@ -1,8 +1,8 @@
 package iii.engine.cluster;
 
 /**
- * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions, trigger
- * types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
+ * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions, services,
+ * trigger types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
  * engine, and member events. Writes may block on the network: the engine makes them from its own writer thread.
  */
 interface Grid {
@@ -21,6 +21,8 @@ interface Grid {
         void typePut(String id, String value);
 
         void typeRemoved(String id, String value);
+
+        void servicePut(String id, String value);
 
         void triggerPut(String id, String value);
 
@@ -58,6 +60,11 @@ interface Grid {
 
     /** Removes the trigger type only if the map still holds {@code value}. */
     void removeType(String id, String value);
+
+    void putService(String id, String value);
+
+    /** Removes the service only if the map still holds {@code value}. */
+    void removeService(String id, String value);
 
     void putTrigger(String id, String value);
 

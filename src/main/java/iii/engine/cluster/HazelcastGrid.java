@@ -36,6 +36,7 @@ final class HazelcastGrid implements Grid {
     private final HazelcastInstance hazelcast;
     private final IMap<String, String> workers;
     private final IMap<String, String> functions;
+    private final IMap<String, String> services;
     private final IMap<String, String> types;
     private final IMap<String, String> triggers;
     private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
@@ -47,6 +48,7 @@ final class HazelcastGrid implements Grid {
         this.hazelcast = hazelcast;
         this.workers = hazelcast.getMap(PREFIX + "workers");
         this.functions = hazelcast.getMap(PREFIX + "functions");
+        this.services = hazelcast.getMap(PREFIX + "services");
         this.types = hazelcast.getMap(PREFIX + "types");
         this.triggers = hazelcast.getMap(PREFIX + "triggers");
     }
@@ -92,10 +94,13 @@ final class HazelcastGrid implements Grid {
         stops.add(this::unsubscribe);
         listen(workers, inbound::workerPut, inbound::workerRemoved);
         listen(functions, inbound::functionPut, inbound::functionRemoved);
+        // a service goes only with its worker, whose mirror takes it along
+        listen(services, inbound::servicePut, (id, value) -> { });
         listen(types, inbound::typePut, inbound::typeRemoved);
         listen(triggers, inbound::triggerPut, inbound::triggerRemoved);
         workers.forEach(inbound::workerPut);
         functions.forEach(inbound::functionPut);
+        services.forEach(inbound::servicePut);
         types.forEach(inbound::typePut);
         triggers.forEach(inbound::triggerPut);
     }
@@ -169,6 +174,16 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
+    public void putService(String id, String value) {
+        services.set(id, value);
+    }
+
+    @Override
+    public void removeService(String id, String value) {
+        services.remove(id, value);
+    }
+
+    @Override
     public void putType(String id, String value) {
         types.set(id, value);
     }
@@ -197,6 +212,7 @@ final class HazelcastGrid implements Grid {
         Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
         purge(triggers, nodes);
         purge(types, nodes);
+        purge(services, nodes);
         purge(functions, nodes);
         purge(workers, nodes);
     }

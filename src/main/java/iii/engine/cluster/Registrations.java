@@ -2,6 +2,7 @@ package iii.engine.cluster;
 
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.ServiceEntry;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerType;
 import iii.engine.registry.Worker;
@@ -16,7 +17,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The texts the engines share for a worker, a function, a trigger type and a trigger: JSON objects that begin with the engine they belong
+ * The texts the engines share for a worker, a function, a service, a trigger type and a trigger: JSON objects that begin with the engine they belong
  * to ({@code {"node":"…",…}}). The same entry always gives the same text, so "remove it if it is still mine" is a
  * comparison of texts.
  */
@@ -35,6 +36,24 @@ final class Registrations {
     /** A function as other engines route it: to {@code worker} on {@code node}. */
     record FunctionRow(String node, UUID worker, String description, RawJson requestFormat, RawJson responseFormat,
                        RawJson metadata) {
+    }
+
+    /** A service of {@code worker} on {@code node}. */
+    record ServiceRow(String node, UUID worker, String name, String description, String parentServiceId) {
+    }
+
+    static String service(String node, ServiceEntry service) {
+        var row = JSON.createObjectBuilder().add("node", node).add("worker", service.owner().id().toString());
+        add(row, "name", service.name());
+        add(row, "description", service.description());
+        add(row, "parent_service_id", service.parentServiceId());
+        return row.build().toString();
+    }
+
+    static ServiceRow service(String text) {
+        var row = read(text);
+        return new ServiceRow(row.getString("node"), UUID.fromString(row.getString("worker")), string(row, "name"),
+                string(row, "description"), string(row, "parent_service_id"));
     }
 
     /** A trigger type provided by {@code worker} on {@code node}. */

@@ -120,7 +120,7 @@ class ClusterIT {
 
     @Test
     @Order(1)
-    void listings_show_the_workers_and_functions_of_both_engines_with_their_node() {
+    void listings_show_the_workers_functions_and_services_of_both_engines_with_their_node() {
         var onA = worker(Sdk.V0_22_1, a, "cluster-list-a");
         var onB = worker(Sdk.V0_11_6, b, "cluster-list-b");
         var fa = fid("on-a");
@@ -134,6 +134,12 @@ class ClusterIT {
         assertNotEquals(JsonKit.str(local, "node"), JsonKit.str(remote, "node"), () -> local + " / " + remote);
         var seenFromB = awaitFunction(onB, fa, LISTED);
         assertEquals(JsonKit.str(local, "node"), JsonKit.str(seenFromB, "node"), seenFromB::toString);
+
+        var service = "cluster-svc-" + UUID.randomUUID().toString().substring(0, 8);
+        onB.registerService(service, "name", "cluster service");
+        var serviceRow = Await.until(service + " listed on A", LISTED,
+                () -> row(onA.call("engine::services::list", JsonKit.obj()), "result.services", "id", service));
+        assertEquals(JsonKit.str(remote, "node"), JsonKit.str(serviceRow, "node"), serviceRow::toString);
 
         var listing = onA.listWorkers();
         var workerB = row(listing, "workers", "id", onB.workerId()).orElseThrow(() -> new AssertionError(
