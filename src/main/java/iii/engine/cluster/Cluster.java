@@ -36,6 +36,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -205,7 +206,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         own.remove(entry.id(), entry);
         var text = Registrations.function(Node.local(), entry);
-        write(() -> grid.removeFunction(entry.id(), text));
+        write(() -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text));
     }
 
     /** The triggers every engine serves: HTTP routes (any engine behind a load balancer answers them). */
@@ -214,7 +215,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (served(trigger)) {
             announce(trigger.owner());
             var text = Registrations.trigger(Node.local(), trigger);
-            write(() -> grid.putTrigger(trigger.id(), text));
+            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
         }
     }
 
@@ -222,7 +223,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public void removed(Trigger trigger, TriggerType type) {
         if (served(trigger)) {
             var text = Registrations.trigger(Node.local(), trigger);
-            write(() -> grid.removeTrigger(trigger.id(), text));
+            write(() -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text));
         }
     }
 
@@ -231,7 +232,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             announce(service.owner());
             ownServices.put(service.id(), service);
             var text = Registrations.service(Node.local(), service);
-            write(() -> grid.putService(service.id(), text));
+            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(service.id(), text)));
         }
     }
 
@@ -241,7 +242,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             announce(type.provider());
             ownTypes.put(type.id(), type);
             var text = Registrations.type(Node.local(), type);
-            write(() -> grid.putType(type.id(), text));
+            write(() -> grid.put(Grid.Kind.TYPES, Map.of(type.id(), text)));
         }
     }
 
@@ -250,7 +251,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (provides(type)) {
             ownTypes.remove(type.id(), type);
             var text = Registrations.type(Node.local(), type);
-            write(() -> grid.removeType(type.id(), text));
+            write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
         }
     }
 
@@ -270,7 +271,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private void announce(Worker worker) {
         if (announced.add(worker.id())) {
             var text = Registrations.worker(Node.local(), worker);
-            write(() -> grid.putWorker(worker.id().toString(), text));
+            write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
         }
     }
 
@@ -281,7 +282,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         announced.add(worker.id());
         var text = Registrations.worker(Node.local(), worker);
-        write(() -> grid.putWorker(worker.id().toString(), text));
+        write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
     }
 
     void retired(@Observes WorkerRetired event) {
@@ -297,13 +298,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         for (var service : ownServices.values()) {
             if (service.owner() == worker && ownServices.remove(service.id(), service)) {
                 var text = Registrations.service(Node.local(), service);
-                write(() -> grid.removeService(service.id(), text));
+                write(() -> grid.remove(Grid.Kind.SERVICES, service.id(), text));
             }
         }
         for (var type : ownTypes.values()) {
             if (type.provider() == worker && ownTypes.remove(type.id(), type)) {
                 var text = Registrations.type(Node.local(), type);
-                write(() -> grid.removeType(type.id(), text));
+                write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
             }
         }
         // other engines' triggers this worker's types had: their engines place them again with the next provider
@@ -311,7 +312,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 .forEach(trigger -> triggers.unregister(trigger.owner(),
                         new UnregisterTrigger(trigger.id(), trigger.type())));
         if (announced.remove(worker.id())) {
-            write(() -> grid.removeWorker(worker.id().toString()));
+            write(() -> grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null));
         }
     }
 
@@ -342,7 +343,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                             writes.poll();
                             batch.put(next.id(), next.text());
                         }
-                        grid.putFunctions(batch);
+                        grid.put(Grid.Kind.FUNCTIONS, batch);
                     } else {
                         operation.run();
                     }
@@ -521,17 +522,23 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 + "; this engine's registrations announced again");
         write(() -> {
             grid.purge();
+            var again = new LinkedHashMap<String, String>();
             for (var id : announced) {
                 var worker = workers.get(id);
                 if (worker != null) {
-                    grid.putWorker(id.toString(), Registrations.worker(Node.local(), worker));
+                    again.put(id.toString(), Registrations.worker(Node.local(), worker));
                 }
             }
-            var entries = new LinkedHashMap<String, String>();
-            own.forEach((id, entry) -> entries.put(id, Registrations.function(Node.local(), entry)));
-            grid.putFunctions(entries);
-            ownTypes.forEach((id, type) -> grid.putType(id, Registrations.type(Node.local(), type)));
-            ownServices.forEach((id, service) -> grid.putService(id, Registrations.service(Node.local(), service)));
+            grid.put(Grid.Kind.WORKERS, again);
+            again.clear();
+            own.forEach((id, entry) -> again.put(id, Registrations.function(Node.local(), entry)));
+            grid.put(Grid.Kind.FUNCTIONS, again);
+            again.clear();
+            ownServices.forEach((id, service) -> again.put(id, Registrations.service(Node.local(), service)));
+            grid.put(Grid.Kind.SERVICES, again);
+            again.clear();
+            ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
+            grid.put(Grid.Kind.TYPES, again);
         });
     }
 

@@ -2,7 +2,8 @@ package iii.engine.cluster;
 
 /**
  * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions, services,
- * trigger types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the engine it belongs to), a message channel to each
+ * trigger types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the
+ * engine it belongs to), a message channel to each
  * engine, and member events. Writes may block on the network: the engine makes them from its own writer thread.
  */
 interface Grid {
@@ -46,30 +47,19 @@ interface Grid {
     /** Starts the events (and replays what the maps hold already). */
     void start(Inbound inbound);
 
-    void putWorker(String id, String value);
+    /** The maps of registrations. */
+    enum Kind {
+        WORKERS, FUNCTIONS, SERVICES, TYPES, TRIGGERS
+    }
 
-    void removeWorker(String id);
+    /** Puts entries into one map, in one write. */
+    void put(Kind kind, java.util.Map<String, String> values);
 
-    /** Puts functions by id, in one write. */
-    void putFunctions(java.util.Map<String, String> values);
-
-    /** Removes the function only if the map still holds {@code value}: a newer registration stays. */
-    void removeFunction(String id, String value);
-
-    void putType(String id, String value);
-
-    /** Removes the trigger type only if the map still holds {@code value}. */
-    void removeType(String id, String value);
-
-    void putService(String id, String value);
-
-    /** Removes the service only if the map still holds {@code value}. */
-    void removeService(String id, String value);
-
-    void putTrigger(String id, String value);
-
-    /** Removes the trigger only if the map still holds {@code value}. */
-    void removeTrigger(String id, String value);
+    /**
+     * Removes an entry only if the map still holds {@code value} (a newer registration stays); with {@code null},
+     * whatever it holds.
+     */
+    void remove(Kind kind, String id, String value);
 
     /** Removes the entries of engines that are no longer members (one engine does it; the others return). */
     void purge();

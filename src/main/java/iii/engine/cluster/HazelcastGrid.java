@@ -15,7 +15,9 @@ import com.hazelcast.topic.ITopic;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -34,11 +36,7 @@ final class HazelcastGrid implements Grid {
     private static final String PREFIX = "iii-engine.";
 
     private final HazelcastInstance hazelcast;
-    private final IMap<String, String> workers;
-    private final IMap<String, String> functions;
-    private final IMap<String, String> services;
-    private final IMap<String, String> types;
-    private final IMap<String, String> triggers;
+    private final EnumMap<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
     private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
     private final List<Runnable> stops = new ArrayList<>();
     private volatile String subscribedNode;
@@ -46,11 +44,9 @@ final class HazelcastGrid implements Grid {
 
     private HazelcastGrid(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
-        this.workers = hazelcast.getMap(PREFIX + "workers");
-        this.functions = hazelcast.getMap(PREFIX + "functions");
-        this.services = hazelcast.getMap(PREFIX + "services");
-        this.types = hazelcast.getMap(PREFIX + "types");
-        this.triggers = hazelcast.getMap(PREFIX + "triggers");
+        for (var kind : Kind.values()) {
+            maps.put(kind, hazelcast.getMap(PREFIX + kind.name().toLowerCase(Locale.ROOT)));
+        }
     }
 
     /** Payara's Hazelcast instance; fails when the server has none or it is not running. */
@@ -92,17 +88,17 @@ final class HazelcastGrid implements Grid {
         stops.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
         subscribe(inbound);
         stops.add(this::unsubscribe);
-        listen(workers, inbound::workerPut, inbound::workerRemoved);
-        listen(functions, inbound::functionPut, inbound::functionRemoved);
+        listen(Kind.WORKERS, inbound::workerPut, inbound::workerRemoved);
+        listen(Kind.FUNCTIONS, inbound::functionPut, inbound::functionRemoved);
         // a service goes only with its worker, whose mirror takes it along
-        listen(services, inbound::servicePut, (id, value) -> { });
-        listen(types, inbound::typePut, inbound::typeRemoved);
-        listen(triggers, inbound::triggerPut, inbound::triggerRemoved);
-        workers.forEach(inbound::workerPut);
-        functions.forEach(inbound::functionPut);
-        services.forEach(inbound::servicePut);
-        types.forEach(inbound::typePut);
-        triggers.forEach(inbound::triggerPut);
+        listen(Kind.SERVICES, inbound::servicePut, (id, value) -> { });
+        listen(Kind.TYPES, inbound::typePut, inbound::typeRemoved);
+        listen(Kind.TRIGGERS, inbound::triggerPut, inbound::triggerRemoved);
+        maps.get(Kind.WORKERS).forEach(inbound::workerPut);
+        maps.get(Kind.FUNCTIONS).forEach(inbound::functionPut);
+        maps.get(Kind.SERVICES).forEach(inbound::servicePut);
+        maps.get(Kind.TYPES).forEach(inbound::typePut);
+        maps.get(Kind.TRIGGERS).forEach(inbound::triggerPut);
     }
 
     /** Listens to this engine's own topic (under its current node id). */
@@ -123,7 +119,8 @@ final class HazelcastGrid implements Grid {
         }
     }
 
-    private void listen(IMap<String, String> map, BiConsumer<String, String> put, BiConsumer<String, String> removed) {
+    private void listen(Kind kind, BiConsumer<String, String> put, BiConsumer<String, String> removed) {
+        var map = maps.get(kind);
         var id = map.addEntryListener(new Listener(put, removed), true);
         stops.add(() -> map.removeEntryListener(id));
     }
@@ -149,58 +146,23 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
-    public void putWorker(String id, String value) {
-        workers.set(id, value);
-    }
-
-    @Override
-    public void removeWorker(String id) {
-        workers.delete(id);
-    }
-
-    @Override
-    public void putFunctions(Map<String, String> values) {
+    public void put(Kind kind, Map<String, String> values) {
+        var map = maps.get(kind);
         if (values.size() == 1) {
             var only = values.entrySet().iterator().next();
-            functions.set(only.getKey(), only.getValue());
+            map.set(only.getKey(), only.getValue());
         } else {
-            functions.putAll(values);
+            map.putAll(values);
         }
     }
 
     @Override
-    public void removeFunction(String id, String value) {
-        functions.remove(id, value);
-    }
-
-    @Override
-    public void putService(String id, String value) {
-        services.set(id, value);
-    }
-
-    @Override
-    public void removeService(String id, String value) {
-        services.remove(id, value);
-    }
-
-    @Override
-    public void putType(String id, String value) {
-        types.set(id, value);
-    }
-
-    @Override
-    public void removeType(String id, String value) {
-        types.remove(id, value);
-    }
-
-    @Override
-    public void putTrigger(String id, String value) {
-        triggers.set(id, value);
-    }
-
-    @Override
-    public void removeTrigger(String id, String value) {
-        triggers.remove(id, value);
+    public void remove(Kind kind, String id, String value) {
+        if (value == null) {
+            maps.get(kind).delete(id);
+        } else {
+            maps.get(kind).remove(id, value);
+        }
     }
 
     @Override
@@ -210,11 +172,10 @@ final class HazelcastGrid implements Grid {
             return;
         }
         Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
-        purge(triggers, nodes);
-        purge(types, nodes);
-        purge(services, nodes);
-        purge(functions, nodes);
-        purge(workers, nodes);
+        // the worker entries last: another engine then has no entry of a worker it does not know
+        for (var kind : List.of(Kind.TRIGGERS, Kind.TYPES, Kind.SERVICES, Kind.FUNCTIONS, Kind.WORKERS)) {
+            purge(maps.get(kind), nodes);
+        }
     }
 
     private static void purge(IMap<String, String> map, Set<String> nodes) {
