@@ -17,6 +17,12 @@
 #       -e III_TLS_KEYSTORE_PASSWORD=changeit -e III_TLS_KEY_ALIAS=engine iii-engine
 #
 # (the keystore PKCS12 or JKS, the file readable by the image's user "payara"; III_TLS_KEYSTORE_TYPE is not needed)
+#
+# One of a cluster of engines: a member binds to and announces one address of its own, which the other engines must
+# reach, so run it on the host's network and name that address (the image checks none of this, unlike bin/run):
+#
+#   docker run --rm --network host -e III_CLUSTER_ENABLED=true -e III_CLUSTER_ADDRESS=10.0.0.1 \
+#       -e III_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701 iii-engine
 FROM payara/micro:6.2025.10-jdk17
 
 # read by the pre- and post-boot command files; JVM_ARGS by the image's entrypoint.sh (the heap as bin/run's
@@ -26,13 +32,18 @@ ENV III_BIND_ADDRESS=0.0.0.0 \
     III_RBAC_PORT=0 \
     III_RBAC_ENABLED=false \
     III_TLS_ENABLED=false \
-    JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false"
+    III_CLUSTER_ENABLED=false \
+    III_CLUSTER_MEMBERS=127.0.0.1 \
+    III_CLUSTER_PORT=5701 \
+    III_CLUSTER_NAME=iii-engine \
+    III_CLUSTER_ADDRESS=127.0.0.1 \
+    JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false -Dhazelcast.heartbeat.interval.seconds=1 -Dhazelcast.max.no.heartbeat.seconds=5"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/
 # ROOT.war and WEB-INF/glassfish-web.xml both put the engine at "/"
 COPY --chown=payara:payara target/iii-engine.war /opt/payara/deployments/ROOT.war
 
-EXPOSE 49134 3111
+EXPOSE 49134 3111 5701
 
 # the image's ENTRYPOINT runs: java ... $JVM_ARGS -jar payara-micro.jar <these arguments>
 CMD ["--deploymentDir", "/opt/payara/deployments", \

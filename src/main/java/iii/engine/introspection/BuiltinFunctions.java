@@ -4,6 +4,7 @@ import iii.engine.protocol.ErrorCode;
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.BuiltinFunction;
 import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Node;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.InvocationException;
 import iii.engine.registry.ServiceRegistry;
@@ -297,7 +298,8 @@ public class BuiltinFunctions {
                     .add("name", service.name())
                     .add("description", Rows.string(service.description()))
                     .add("parent_service_id", Rows.string(service.parentServiceId()))
-                    .add("functions", members));
+                    .add("functions", members)
+                    .add("node", service.owner() == null ? Node.local() : service.owner().node()));
         });
         return object("services", rows);
     }

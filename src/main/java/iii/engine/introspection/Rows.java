@@ -2,6 +2,7 @@ package iii.engine.introspection;
 
 import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Node;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerType;
 import iii.engine.registry.Worker;
@@ -33,6 +34,7 @@ public final class Rows {
                 .add("request_format", json(function.requestFormat()))
                 .add("response_format", json(function.responseFormat()))
                 .add("metadata", json(function.metadata()))
+                .add("node", function.owner() == null ? Node.local() : function.owner().node())
                 .build();
     }
 
@@ -80,6 +82,7 @@ public final class Rows {
                 .add("functions", functions)
                 .add("active_invocations", worker.invocations().size())
                 .add("latest_metrics", json(worker.latestMetrics()))
+                .add("node", worker.node())
                 .build();
     }
 
@@ -90,7 +93,8 @@ public final class Rows {
                 .add("function_id", trigger.functionId())
                 .add("config", json(trigger.config()))
                 .add("worker_id", trigger.owner() == null ? JsonValue.NULL : string(trigger.owner().id().toString()))
-                .add("worker_name", trigger.owner() == null ? "engine" : trigger.owner().displayName());
+                .add("worker_name", trigger.owner() == null ? "engine" : trigger.owner().displayName())
+                .add("node", trigger.owner() == null ? Node.local() : trigger.owner().node());
         addIfPresent(row, "metadata", trigger.metadata());
         return row.build();
     }
@@ -100,7 +104,8 @@ public final class Rows {
                 .add("id", type.id())
                 .add("description", Objects.requireNonNullElse(type.description(), ""))
                 .add("worker_id", type.provider() == null ? JsonValue.NULL : string(type.provider().id().toString()))
-                .add("worker_name", type.provider() == null ? "engine" : type.provider().displayName());
+                .add("worker_name", type.provider() == null ? "engine" : type.provider().displayName())
+                .add("node", type.provider() == null ? Node.local() : type.provider().node());
         addIfPresent(row, "trigger_request_format", type.triggerRequestFormat());
         addIfPresent(row, "call_request_format", type.callRequestFormat());
         return row.build();

@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Worker {
 
-    private final UUID id = UUID.randomUUID();
+    private final UUID id;
     private final UUID reattachToken = UUID.randomUUID();
-    private final Instant connectedAt = Instant.now();
+    private final Instant connectedAt;
+    /** The engine the worker is connected to when that is another engine of the cluster; null for this engine. */
+    private final String node;
     private final WorkerChannel channel;
     private final String ipAddress;
     private final RbacSession session;
@@ -40,9 +42,35 @@ public final class Worker {
 
     /** A worker of the RBAC-gated listener when {@code session} is not null. */
     public Worker(WorkerChannel channel, String ipAddress, RbacSession session) {
+        this(UUID.randomUUID(), null, Instant.now(), channel, ipAddress, session);
+    }
+
+    private Worker(UUID id, String node, Instant connectedAt, WorkerChannel channel, String ipAddress,
+                   RbacSession session) {
+        this.id = id;
+        this.node = node;
+        this.connectedAt = connectedAt;
         this.channel = channel;
         this.ipAddress = ipAddress;
         this.session = session;
+    }
+
+    /**
+     * A worker connected to another engine of the cluster, as this engine knows it: what is sent to it goes through
+     * {@code channel} to that engine.
+     */
+    public static Worker mirror(UUID id, String node, Instant connectedAt, String ipAddress, WorkerChannel channel) {
+        return new Worker(id, node, connectedAt, channel, ipAddress, null);
+    }
+
+    /** The engine the worker is connected to ({@link Node#local()} for this one). */
+    public String node() {
+        return node != null ? node : Node.local();
+    }
+
+    /** Whether the worker is connected to another engine of the cluster. */
+    public boolean isMirror() {
+        return node != null;
     }
 
     /** What this worker may do, decided at its upgrade; null for a worker of the trusted listener. */

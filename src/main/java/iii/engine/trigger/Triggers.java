@@ -18,6 +18,8 @@ import iii.engine.registry.Worker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +34,22 @@ public class Triggers {
 
     private TriggerRegistry registry;
     private BadInputLog badInput;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Told of each instance placed with its type, of each such instance removed, and of each type a worker registers
+     * or unregisters.
+     */
+    public interface Listener {
+
+        void registered(Trigger trigger, TriggerType type);
+
+        void removed(Trigger trigger, TriggerType type);
+
+        void typeRegistered(TriggerType type);
+
+        void typeUnregistered(TriggerType type);
+    }
 
     protected Triggers() {
     }
@@ -40,6 +58,10 @@ public class Triggers {
     public Triggers(TriggerRegistry registry, BadInputLog badInput) {
         this.registry = registry;
         this.badInput = badInput;
+    }
+
+    public void onTrigger(Listener listener) {
+        listeners.add(listener);
     }
 
     /** Registers a type the engine provides itself; workers cannot replace it. */
@@ -56,14 +78,20 @@ public class Triggers {
                     "trigger type " + message.id() + " is provided by the engine and cannot be replaced"))));
             return;
         }
-        var activation = registry.addType(new TriggerType(message.id(), message.description(),
-                message.triggerRequestFormat(), message.callRequestFormat(), provider, null));
+        var type = new TriggerType(message.id(), message.description(), message.triggerRequestFormat(),
+                message.callRequestFormat(), provider, null);
+        var activation = registry.addType(type);
+        listeners.forEach(listener -> listener.typeRegistered(type));
         LOG.log(provider.registrationLogLevel(), () -> "Trigger type " + message.id() + " registered by worker " + provider);
         activation.deliver().forEach(trigger -> deliver(provider, trigger));
     }
 
     public void unregisterType(Worker provider, String id) {
+        var type = registry.type(id);
         var parked = registry.removeType(id, provider);
+        if (type != null && type.provider() == provider) {
+            listeners.forEach(listener -> listener.typeUnregistered(type));
+        }
         LOG.info(() -> "Trigger type " + id + " unregistered by worker " + provider + "; " + parked.size()
                 + " trigger(s) parked until it returns");
     }
@@ -95,6 +123,7 @@ public class Triggers {
         }
         LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> "
                 + trigger.functionId() + ") registered by worker " + from);
+        listeners.forEach(listener -> listener.registered(trigger, placement.type()));
         if (placement.type().provider() != null) {
             deliver(placement.type().provider(), trigger);
         }
@@ -141,6 +170,7 @@ public class Triggers {
         if (type == null) {
             return;
         }
+        listeners.forEach(listener -> listener.removed(trigger, type));
         if (type.builtin() != null) {
             type.builtin().unregister(trigger);
         } else if (type.provider() != trigger.owner() || !trigger.owner().isRetired()) {

@@ -453,7 +453,8 @@ public final class Bench {
     }
 
     /** Lets one connection serve successive drivers. */
-    private static final class Switch implements Conn.Listener {
+    /** Passes a connection's frames to the driver of the cell that runs on it. */
+    static final class Switch implements Conn.Listener {
         volatile Conn.Listener current;
 
         @Override
@@ -534,7 +535,7 @@ public final class Bench {
     }
 
     /** The {@code q} quantile of sorted nanosecond samples, in microseconds (NaN without samples). */
-    private static double quantile(long[] sorted, double q) {
+    static double quantile(long[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -61,8 +61,9 @@ public final class Server implements AutoCloseable {
      * added to the server's environment (engine settings such as {@code III_RBAC_PORT}; an {@code III_RBAC_PORT}
      * other than 0 also enables the RBAC-gated listener, as {@code bin/run} does). An {@code III_TLS_KEYSTORE} puts
      * every listener on TLS, as {@code bin/run} does: {@code III_TLS_KEYSTORE_PASSWORD} opens it and, without an
-     * {@code III_TLS_KEY_ALIAS}, its only key is used. {@code III_TLS_*} variables of this JVM's own environment
-     * are not passed on.
+     * {@code III_TLS_KEY_ALIAS}, its only key is used. An {@code III_CLUSTER_MEMBERS} makes it one of a cluster of
+     * engines ({@code III_CLUSTER_PORT}, {@code III_CLUSTER_NAME}), on loopback. {@code III_TLS_*} and
+     * {@code III_CLUSTER_*} variables of this JVM's own environment are not passed on.
      */
     public static Server start(String name, Path root, Path javaHome, Path microJar, Path war, int port, int httpPort,
                                boolean postBoot, List<String> jvmOptions, Map<String, String> environment,
@@ -72,6 +73,9 @@ public final class Server implements AutoCloseable {
         command.add(java);
         command.addAll(jvmOptions);
         command.add("-Dhazelcast.socket.bind.any=false");
+        // as bin/run: an engine that stops answering leaves its cluster within 5 s
+        command.add("-Dhazelcast.heartbeat.interval.seconds=1");
+        command.add("-Dhazelcast.max.no.heartbeat.seconds=5");
         command.addAll(List.of("-jar", microJar.toString(),
                 "--deploy", war.toString(),
                 "--contextroot", "/",
@@ -92,9 +96,16 @@ public final class Server implements AutoCloseable {
         env.put("III_PORT", Integer.toString(port));
         env.put("III_HTTP_PORT", Integer.toString(httpPort));
         env.put("III_RBAC_PORT", "0");
-        env.keySet().removeIf(k -> k.startsWith("III_TLS_"));
+        env.keySet().removeIf(k -> k.startsWith("III_TLS_") || k.startsWith("III_CLUSTER_"));
         env.putAll(environment);
         env.put("III_RBAC_ENABLED", Boolean.toString(!"0".equals(env.get("III_RBAC_PORT"))));
+        // one of a cluster of engines with III_CLUSTER_MEMBERS, as bin/run does (on loopback, as everything here)
+        var clustered = env.containsKey("III_CLUSTER_MEMBERS");
+        env.put("III_CLUSTER_ENABLED", Boolean.toString(clustered));
+        env.putIfAbsent("III_CLUSTER_MEMBERS", "127.0.0.1");
+        env.putIfAbsent("III_CLUSTER_PORT", "5701");
+        env.putIfAbsent("III_CLUSTER_NAME", "iii-engine");
+        env.put("III_CLUSTER_ADDRESS", "127.0.0.1");
         var keystore = env.getOrDefault("III_TLS_KEYSTORE", "");
         env.put("III_TLS_ENABLED", Boolean.toString(!keystore.isEmpty()));
         if (!keystore.isEmpty()) {

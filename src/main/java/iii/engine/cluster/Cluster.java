@@ -1,0 +1,630 @@
+package iii.engine.cluster;
+
+import iii.engine.config.EngineExecutors;
+import iii.engine.http.HttpTriggerType;
+import iii.engine.invocation.Call;
+import iii.engine.invocation.Invoker;
+import iii.engine.lifecycle.WorkerCleanup;
+import iii.engine.protocol.Codec;
+import iii.engine.protocol.Message.InvocationResult;
+import iii.engine.protocol.Message.InvokeFunction;
+import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.protocol.Message.RegisterTriggerType;
+import iii.engine.protocol.Message.UnregisterTrigger;
+import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.Node;
+import iii.engine.registry.ServiceEntry;
+import iii.engine.registry.ServiceRegistry;
+import iii.engine.registry.Trigger;
+import iii.engine.registry.TriggerRegistry;
+import iii.engine.registry.TriggerType;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
+import iii.engine.registry.WorkerConnected;
+import iii.engine.registry.WorkerMetadataUpdated;
+import iii.engine.registry.WorkerRegistry;
+import iii.engine.registry.WorkerRetired;
+import iii.engine.trigger.Triggers;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says so where
+ * that variable always has a value for Payara's sake): what its own workers register goes into the {@link Grid}, and
+ * what the other engines' workers register comes back out of it into this engine's registries, where calls find it
+ * with the same lock-free lookup as a local entry. A worker of another engine is a {@link Worker#mirror mirror} here:
+ * a call routed to it is forwarded to its engine (one message), which calls the function there and sends the answer
+ * back (one message). HTTP routes are registered on every engine, for the mirror of the worker that registered them;
+ * a worker's trigger type is registered on every engine for its mirror, so a trigger of that type registered on any
+ * engine is sent to the provider's engine, which registers it there as that engine's.
+ * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
+ * go, and calls waiting on them stop.
+ *
+ * <p>Function ids keep the engine's rule cluster-wide: the newest registration wins. The grid's map holds the one
+ * registration of each id; every engine follows that map's events in order, and a removal names the registration it
+ * removes, so a late cleanup never removes a newer one.
+ */
+@ApplicationScoped
+public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Triggers.Listener {
+
+    private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
+    private static final String CALL = "call\n";
+    private static final String RESULT = "result\n";
+    /** Most function registrations sent to the grid in one write. */
+    private static final int BATCH = 1000;
+
+    private FunctionRegistry functions;
+    private Triggers triggers;
+    private TriggerRegistry triggerRegistry;
+    private ServiceRegistry services;
+    private WorkerRegistry workers;
+    private WorkerCleanup cleanup;
+    private Invoker invoker;
+    private EngineExecutors executors;
+    private Event<WorkerConnected> connected;
+    private Event<WorkerMetadataUpdated> metadataUpdated;
+    private boolean enabled;
+    private String name;
+
+    private volatile Grid grid;
+    private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
+    /** The latest registration of each id by a worker of this engine, while that worker is connected. */
+    private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
+    /** The services this engine's workers registered. */
+    private final ConcurrentHashMap<String, ServiceEntry> ownServices = new ConcurrentHashMap<>();
+    /** The trigger types this engine's workers provide. */
+    private final ConcurrentHashMap<String, TriggerType> ownTypes = new ConcurrentHashMap<>();
+    /**
+     * Each other engine as the owner here of the triggers its workers register for types this engine's workers
+     * provide (not a listed worker).
+     */
+    private final ConcurrentHashMap<String, Worker> engines = new ConcurrentHashMap<>();
+    /** This engine's workers the other engines know of. */
+    private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Runnable> writes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    protected Cluster() {
+    }
+
+    @Inject
+    public Cluster(FunctionRegistry functions, Triggers triggers, TriggerRegistry triggerRegistry,
+                   ServiceRegistry services, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
+                   EngineExecutors executors, Event<WorkerConnected> connected,
+                   Event<WorkerMetadataUpdated> metadataUpdated,
+                   @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
+                   @ConfigProperty(name = "iii.cluster.enabled") Optional<Boolean> enabled,
+                   @ConfigProperty(name = "iii.cluster.name", defaultValue = "iii-engine") String name) {
+        this.functions = functions;
+        this.triggers = triggers;
+        this.triggerRegistry = triggerRegistry;
+        this.services = services;
+        this.workers = workers;
+        this.cleanup = cleanup;
+        this.invoker = invoker;
+        this.executors = executors;
+        this.connected = connected;
+        this.metadataUpdated = metadataUpdated;
+        // bin/run and the tests' servers say it (and give III_CLUSTER_MEMBERS a value for Payara either way)
+        this.enabled = enabled.orElseGet(() -> members.filter(list -> !list.isBlank()).isPresent());
+        this.name = name;
+    }
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        if (!enabled) {
+            LOG.info("One engine: no cluster (III_CLUSTER_MEMBERS is not set)");
+            return;
+        }
+        if (!hazelcastPresent()) {
+            LOG.warning("III_CLUSTER_MEMBERS is set, but this server has no Hazelcast: the engine runs as one node");
+            return;
+        }
+        Grid found;
+        try {
+            found = HazelcastGrid.lookup();
+        } catch (javax.naming.NamingException | RuntimeException e) {
+            LOG.log(Level.WARNING, "III_CLUSTER_MEMBERS is set, but the server's Hazelcast is not there ("
+                    + e.getMessage() + "): the engine runs as one node", e);
+            return;
+        }
+        Node.local(found.localNode());
+        grid = found;
+        functions.onEntry(this);
+        triggers.onTrigger(this);
+        services.onRegister(this::serviceRegistered);
+        found.start(this);
+        write(found::purge);
+        LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
+                + " engine(s): " + found.nodes());
+    }
+
+    private static boolean hazelcastPresent() {
+        try {
+            Class.forName("com.hazelcast.core.HazelcastInstance", false, Cluster.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        var current = grid;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /** Whether this engine is one of a cluster's. */
+    public boolean clustered() {
+        return grid != null;
+    }
+
+    // ---- this engine's registrations, out to the grid
+
+    @Override
+    public void registered(FunctionEntry entry) {
+        if (!ownsHere(entry) || own.put(entry.id(), entry) == entry) {
+            // a mirror's entry, or one of ours put back by functionPut
+            return;
+        }
+        announce(entry.owner());
+        write(new FunctionPut(entry.id(), Registrations.function(Node.local(), entry)));
+    }
+
+    /** A function put, which {@link #drain} sends together with the ones queued right after it. */
+    private record FunctionPut(String id, String text) implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("sent by drain");
+        }
+    }
+
+    @Override
+    public void removed(FunctionEntry entry) {
+        if (!ownsHere(entry)) {
+            return;
+        }
+        own.remove(entry.id(), entry);
+        var text = Registrations.function(Node.local(), entry);
+        write(() -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text));
+    }
+
+    /** The triggers every engine serves: HTTP routes (any engine behind a load balancer answers them). */
+    @Override
+    public void registered(Trigger trigger, TriggerType type) {
+        if (served(trigger)) {
+            announce(trigger.owner());
+            var text = Registrations.trigger(Node.local(), trigger);
+            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
+        }
+    }
+
+    @Override
+    public void removed(Trigger trigger, TriggerType type) {
+        if (served(trigger)) {
+            var text = Registrations.trigger(Node.local(), trigger);
+            write(() -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text));
+        }
+    }
+
+    private void serviceRegistered(ServiceEntry service) {
+        if (service.owner() != null && !service.owner().isMirror()) {
+            announce(service.owner());
+            ownServices.put(service.id(), service);
+            var text = Registrations.service(Node.local(), service);
+            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(service.id(), text)));
+        }
+    }
+
+    @Override
+    public void typeRegistered(TriggerType type) {
+        if (provides(type)) {
+            announce(type.provider());
+            ownTypes.put(type.id(), type);
+            var text = Registrations.type(Node.local(), type);
+            write(() -> grid.put(Grid.Kind.TYPES, Map.of(type.id(), text)));
+        }
+    }
+
+    @Override
+    public void typeUnregistered(TriggerType type) {
+        if (provides(type)) {
+            ownTypes.remove(type.id(), type);
+            var text = Registrations.type(Node.local(), type);
+            write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
+        }
+    }
+
+    private static boolean provides(TriggerType type) {
+        return type.provider() != null && !type.provider().isMirror();
+    }
+
+    private static boolean served(Trigger trigger) {
+        return HttpTriggerType.TYPE.equals(trigger.type()) && trigger.owner() != null && !trigger.owner().isMirror();
+    }
+
+    private static boolean ownsHere(FunctionEntry entry) {
+        return entry.builtin() == null && entry.owner() != null && !entry.owner().isMirror();
+    }
+
+    /** Other engines learn of a worker of this one when it describes itself or registers its first function. */
+    private void announce(Worker worker) {
+        if (announced.add(worker.id())) {
+            var text = Registrations.worker(Node.local(), worker);
+            write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
+        }
+    }
+
+    void metadataUpdated(@Observes WorkerMetadataUpdated event) {
+        var worker = event.worker();
+        if (grid == null || worker.isMirror() || worker.isRetired()) {
+            return;
+        }
+        announced.add(worker.id());
+        var text = Registrations.worker(Node.local(), worker);
+        write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
+    }
+
+    void retired(@Observes WorkerRetired event) {
+        var worker = event.worker();
+        if (grid == null) {
+            return;
+        }
+        if (worker.isMirror()) {
+            mirrors.remove(worker.id(), worker);
+            return;
+        }
+        own.values().removeIf(entry -> entry.owner() == worker);
+        for (var service : ownServices.values()) {
+            if (service.owner() == worker && ownServices.remove(service.id(), service)) {
+                var text = Registrations.service(Node.local(), service);
+                write(() -> grid.remove(Grid.Kind.SERVICES, service.id(), text));
+            }
+        }
+        for (var type : ownTypes.values()) {
+            if (type.provider() == worker && ownTypes.remove(type.id(), type)) {
+                var text = Registrations.type(Node.local(), type);
+                write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
+            }
+        }
+        // other engines' triggers this worker's types had: their engines place them again with the next provider
+        triggerRegistry.parked().stream().filter(trigger -> engines.containsValue(trigger.owner())).toList()
+                .forEach(trigger -> triggers.unregister(trigger.owner(),
+                        new UnregisterTrigger(trigger.id(), trigger.type())));
+        if (announced.remove(worker.id())) {
+            write(() -> grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null));
+        }
+    }
+
+    /** Runs grid writes one at a time, in order, on the engine's executor (they may wait for the network). */
+    private void write(Runnable operation) {
+        writes.add(operation);
+        if (writing.compareAndSet(false, true)) {
+            try {
+                executors.executor().execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // the engine is stopping: the other engines remove this one's entries when it leaves
+                writing.set(false);
+                writes.clear();
+            }
+        }
+    }
+
+    private void drain() {
+        do {
+            Runnable operation;
+            while ((operation = writes.poll()) != null) {
+                try {
+                    if (operation instanceof FunctionPut put) {
+                        // a burst of registrations goes out as one putAll (later puts of an id win, as they would)
+                        var batch = new LinkedHashMap<String, String>();
+                        batch.put(put.id(), put.text());
+                        while (batch.size() < BATCH && writes.peek() instanceof FunctionPut next) {
+                            writes.poll();
+                            batch.put(next.id(), next.text());
+                        }
+                        grid.put(Grid.Kind.FUNCTIONS, batch);
+                    } else {
+                        operation.run();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "A write to the cluster failed", e);
+                }
+            }
+            writing.set(false);
+        } while (!writes.isEmpty() && writing.compareAndSet(false, true));
+    }
+
+    // ---- the other engines' registrations, in from the grid
+
+    @Override
+    public void workerPut(String id, String value) {
+        var row = Registrations.worker(id, value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt());
+        mirror.metadata(row.metadata());
+        metadataUpdated.fire(new WorkerMetadataUpdated(mirror));
+    }
+
+    @Override
+    public void workerRemoved(String id, String value) {
+        if (Node.local().equals(Registrations.node(value))) {
+            return;
+        }
+        var mirror = mirrors.remove(UUID.fromString(id));
+        if (mirror != null) {
+            cleanup.retire(mirror);
+        }
+    }
+
+    @Override
+    public void functionPut(String id, String value) {
+        var row = Registrations.function(value);
+        if (row.node().equals(Node.local())) {
+            restoreOwn(id, row.worker());
+            return;
+        }
+        var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+        var entry = FunctionEntry.ofWorker(id, row.description(), row.requestFormat(), row.responseFormat(),
+                row.metadata(), mirror);
+        mirror.functionIds().add(id);
+        var replaced = functions.register(entry);
+        if (replaced != null && replaced.owner() != null && replaced.owner() != mirror) {
+            replaced.owner().functionIds().remove(id);
+            if (!replaced.owner().isMirror()) {
+                LOG.warning(() -> "Function " + id + " moved from worker " + replaced.owner() + " to worker "
+                        + mirror + " of engine " + row.node());
+            }
+        }
+        if (mirror.isRetired()) {
+            functions.removeIfOwner(id, mirror);
+        }
+    }
+
+    /** The map says a registration of this engine is the newest: put it back if another one came in before it. */
+    private void restoreOwn(String id, UUID workerId) {
+        var mine = own.get(id);
+        if (mine == null || !mine.owner().id().equals(workerId) || mine.owner().isRetired()
+                || functions.get(id) == mine) {
+            return;
+        }
+        mine.owner().functionIds().add(id);
+        var replaced = functions.register(mine);
+        if (replaced != null && replaced.owner() != null && replaced.owner() != mine.owner()) {
+            replaced.owner().functionIds().remove(id);
+        }
+    }
+
+    @Override
+    public void functionRemoved(String id, String value) {
+        var row = Registrations.function(value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirrors.get(row.worker());
+        if (mirror != null) {
+            mirror.functionIds().remove(id);
+            functions.removeIfOwner(id, mirror);
+        }
+    }
+
+    @Override
+    public void servicePut(String id, String value) {
+        var row = Registrations.service(value);
+        if (!row.node().equals(Node.local())) {
+            services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(),
+                    mirror(row.node(), row.worker(), null, Instant.now())));
+        }
+    }
+
+    @Override
+    public void typePut(String id, String value) {
+        var row = Registrations.type(value);
+        if (!row.node().equals(Node.local())) {
+            triggers.registerType(mirror(row.node(), row.worker(), null, Instant.now()), new RegisterTriggerType(id,
+                    row.description(), row.triggerRequestFormat(), row.callRequestFormat()));
+        }
+    }
+
+    @Override
+    public void typeRemoved(String id, String value) {
+        var row = Registrations.type(value);
+        var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
+        if (mirror != null) {
+            triggers.unregisterType(mirror, id);
+        }
+    }
+
+    @Override
+    public void triggerPut(String id, String value) {
+        var row = Registrations.trigger(value);
+        if (row.node().equals(Node.local())) {
+            return;
+        }
+        var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+        triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
+    }
+
+    @Override
+    public void triggerRemoved(String id, String value) {
+        var row = Registrations.trigger(value);
+        var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
+        if (mirror != null) {
+            triggers.unregister(mirror, new UnregisterTrigger(id, row.type()));
+        }
+    }
+
+    /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */
+    private Worker mirror(String node, UUID id, String ipAddress, Instant connectedAt) {
+        var existing = mirrors.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        var channel = new MirrorChannel(node);
+        var made = Worker.mirror(id, node, connectedAt, ipAddress, channel);
+        channel.worker = made;
+        var mirror = mirrors.putIfAbsent(id, made);
+        if (mirror != null) {
+            return mirror;
+        }
+        workers.add(made);
+        connected.fire(new WorkerConnected(made));
+        return made;
+    }
+
+    @Override
+    public void nodeJoined(String node) {
+        LOG.info(() -> "Engine " + node + " joined the cluster " + name);
+    }
+
+    @Override
+    public void nodeLeft(String node) {
+        var gone = mirrors.values().stream().filter(mirror -> mirror.node().equals(node)).toList();
+        for (var mirror : gone) {
+            mirrors.remove(mirror.id(), mirror);
+            cleanup.retire(mirror);
+        }
+        var engine = engines.remove(node);
+        if (engine != null) {
+            triggers.workerLeft(engine);
+        }
+        LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
+                + " worker(s) removed here");
+        write(grid::purge);
+    }
+
+    @Override
+    public void merged() {
+        Node.local(grid.localNode());
+        LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
+                + "; this engine's registrations announced again");
+        write(() -> {
+            grid.purge();
+            var again = new LinkedHashMap<String, String>();
+            for (var id : announced) {
+                var worker = workers.get(id);
+                if (worker != null) {
+                    again.put(id.toString(), Registrations.worker(Node.local(), worker));
+                }
+            }
+            grid.put(Grid.Kind.WORKERS, again);
+            again.clear();
+            own.forEach((id, entry) -> again.put(id, Registrations.function(Node.local(), entry)));
+            grid.put(Grid.Kind.FUNCTIONS, again);
+            again.clear();
+            ownServices.forEach((id, service) -> again.put(id, Registrations.service(Node.local(), service)));
+            grid.put(Grid.Kind.SERVICES, again);
+            again.clear();
+            ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
+            grid.put(Grid.Kind.TYPES, again);
+        });
+    }
+
+    // ---- calls between engines
+
+    /** A worker of another engine: what the engine sends it goes to that engine. */
+    private final class MirrorChannel implements WorkerChannel {
+
+        private final String node;
+        private volatile Worker worker;
+
+        MirrorChannel(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public void send(String frame) {
+            grid.send(node, CALL + Node.local() + "\n" + worker.id() + "\n" + frame);
+        }
+
+        /** The grid watches the other engine; its worker is there as long as its registration is. */
+        @Override
+        public void ping() {
+            worker.heard();
+        }
+
+        @Override
+        public void close(String reason) {
+            // the worker's own engine closes it
+        }
+    }
+
+    @Override
+    public void message(String message) {
+        try {
+            if (message.startsWith(CALL)) {
+                var originEnd = message.indexOf('\n', CALL.length());
+                var workerEnd = message.indexOf('\n', originEnd + 1);
+                called(message.substring(CALL.length(), originEnd), message.substring(originEnd + 1, workerEnd),
+                        message.substring(workerEnd + 1));
+            } else if (message.startsWith(RESULT)) {
+                var workerEnd = message.indexOf('\n', RESULT.length());
+                answered(UUID.fromString(message.substring(RESULT.length(), workerEnd)),
+                        message.substring(workerEnd + 1));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A message from another engine was not understood", e);
+        }
+    }
+
+    /**
+     * Another engine sent a frame to this engine's worker {@code workerId}: a call (made here, answered there), or a
+     * trigger of its workers for a type this engine's worker provides (registered here as the other engine's).
+     */
+    private void called(String origin, String workerId, String frame) {
+        var message = Codec.decode(frame);
+        if (message instanceof RegisterTrigger trigger) {
+            triggers.register(engine(origin), trigger);
+            return;
+        }
+        if (message instanceof UnregisterTrigger trigger) {
+            triggers.unregister(engine(origin), trigger);
+            return;
+        }
+        if (!(message instanceof InvokeFunction call)) {
+            return;
+        }
+        invoker.invoke(new Call(call.invocationId(), call.functionId(), call.data(), call.traceparent(),
+                call.baggage(), call.metadata(), null, false)).thenAccept(outcome -> grid.send(origin,
+                RESULT + workerId + "\n" + Codec.encode(new InvocationResult(call.invocationId(), call.functionId(),
+                        outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
+    }
+
+    private Worker engine(String node) {
+        return engines.computeIfAbsent(node, id -> {
+            var channel = new MirrorChannel(id);
+            var engine = Worker.mirror(UUID.fromString(id), id, Instant.now(), null, channel);
+            channel.worker = engine;
+            return engine;
+        });
+    }
+
+    private void answered(UUID workerId, String frame) {
+        var mirror = mirrors.get(workerId);
+        if (mirror != null && Codec.decode(frame) instanceof InvocationResult result) {
+            invoker.answer(mirror, result);
+        }
+    }
+}

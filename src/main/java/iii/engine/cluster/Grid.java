@@ -1,0 +1,75 @@
+package iii.engine.cluster;
+
+/**
+ * What the engines of a cluster share, as the engine sees it: maps of registrations (workers, functions, services,
+ * trigger types and the triggers every engine serves, by id; values are {@link Registrations} texts, each naming the
+ * engine it belongs to), a message channel to each
+ * engine, and member events. Writes may block on the network: the engine makes them from its own writer thread.
+ */
+interface Grid {
+
+    /** What the grid tells the engine; called on the grid's event threads, in order for each key. */
+    interface Inbound {
+
+        void workerPut(String id, String value);
+
+        void workerRemoved(String id, String value);
+
+        void functionPut(String id, String value);
+
+        void functionRemoved(String id, String value);
+
+        void typePut(String id, String value);
+
+        void typeRemoved(String id, String value);
+
+        void servicePut(String id, String value);
+
+        void triggerPut(String id, String value);
+
+        void triggerRemoved(String id, String value);
+
+        /** A message sent to this engine by {@link #send}. */
+        void message(String message);
+
+        /** The engine {@code node} left the cluster (stopped, crashed, or cut off). */
+        void nodeLeft(String node);
+
+        void nodeJoined(String node);
+
+        /** This engine came back into the cluster after a split, under a new node id. */
+        void merged();
+    }
+
+    /** This engine's id in the cluster. */
+    String localNode();
+
+    /** Starts the events (and replays what the maps hold already). */
+    void start(Inbound inbound);
+
+    /** The maps of registrations. */
+    enum Kind {
+        WORKERS, FUNCTIONS, SERVICES, TYPES, TRIGGERS
+    }
+
+    /** Puts entries into one map, in one write. */
+    void put(Kind kind, java.util.Map<String, String> values);
+
+    /**
+     * Removes an entry only if the map still holds {@code value} (a newer registration stays); with {@code null},
+     * whatever it holds.
+     */
+    void remove(Kind kind, String id, String value);
+
+    /** Removes the entries of engines that are no longer members (one engine does it; the others return). */
+    void purge();
+
+    /** Sends {@code message} to the engine {@code node}, without waiting for it. */
+    void send(String node, String message);
+
+    /** The members' node ids, oldest first. */
+    java.util.List<String> nodes();
+
+    /** Stops the events; the cluster itself belongs to the server. */
+    void stop();
+}

@@ -1,0 +1,213 @@
+package iii.engine.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.topic.ITopic;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link Grid} on Payara's Hazelcast instance ({@code payara/Hazelcast} in JNDI): {@link IMap}s of
+ * registrations with entry listeners, one {@link ITopic} per engine for the messages to it (a message goes from the
+ * sending member straight to the one subscriber), and the cluster's membership events.
+ */
+final class HazelcastGrid implements Grid {
+
+    static final String JNDI_NAME = "payara/Hazelcast";
+    private static final String PREFIX = "iii-engine.";
+
+    private final HazelcastInstance hazelcast;
+    private final EnumMap<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
+    private final ConcurrentHashMap<String, ITopic<String>> topics = new ConcurrentHashMap<>();
+    private final List<Runnable> stops = new ArrayList<>();
+    private volatile String subscribedNode;
+    private volatile UUID subscription;
+
+    private HazelcastGrid(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+        for (var kind : Kind.values()) {
+            maps.put(kind, hazelcast.getMap(PREFIX + kind.name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    /** Payara's Hazelcast instance; fails when the server has none or it is not running. */
+    static Grid lookup() throws NamingException {
+        var found = new InitialContext().lookup(JNDI_NAME);
+        if (!(found instanceof HazelcastInstance hazelcast) || !hazelcast.getLifecycleService().isRunning()) {
+            throw new NamingException(JNDI_NAME + " is no running Hazelcast instance: " + found);
+        }
+        return new HazelcastGrid(hazelcast);
+    }
+
+    @Override
+    public String localNode() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    @Override
+    public void start(Inbound inbound) {
+        var membership = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                inbound.nodeJoined(event.getMember().getUuid().toString());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                var node = event.getMember().getUuid().toString();
+                topics.remove(node);
+                inbound.nodeLeft(node);
+            }
+        });
+        stops.add(() -> hazelcast.getCluster().removeMembershipListener(membership));
+        var lifecycle = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                subscribe(inbound);
+                inbound.merged();
+            }
+        });
+        stops.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
+        subscribe(inbound);
+        stops.add(this::unsubscribe);
+        listen(Kind.WORKERS, inbound::workerPut, inbound::workerRemoved);
+        listen(Kind.FUNCTIONS, inbound::functionPut, inbound::functionRemoved);
+        // a service goes only with its worker, whose mirror takes it along
+        listen(Kind.SERVICES, inbound::servicePut, (id, value) -> { });
+        listen(Kind.TYPES, inbound::typePut, inbound::typeRemoved);
+        listen(Kind.TRIGGERS, inbound::triggerPut, inbound::triggerRemoved);
+        maps.get(Kind.WORKERS).forEach(inbound::workerPut);
+        maps.get(Kind.FUNCTIONS).forEach(inbound::functionPut);
+        maps.get(Kind.SERVICES).forEach(inbound::servicePut);
+        maps.get(Kind.TYPES).forEach(inbound::typePut);
+        maps.get(Kind.TRIGGERS).forEach(inbound::triggerPut);
+    }
+
+    /** Listens to this engine's own topic (under its current node id). */
+    private synchronized void subscribe(Inbound inbound) {
+        var node = localNode();
+        if (node.equals(subscribedNode)) {
+            return;
+        }
+        unsubscribe();
+        subscription = topic(node).addMessageListener(message -> inbound.message(message.getMessageObject()));
+        subscribedNode = node;
+    }
+
+    private synchronized void unsubscribe() {
+        if (subscription != null) {
+            topic(subscribedNode).removeMessageListener(subscription);
+            subscription = null;
+        }
+    }
+
+    private void listen(Kind kind, BiConsumer<String, String> put, BiConsumer<String, String> removed) {
+        var map = maps.get(kind);
+        var id = map.addEntryListener(new Listener(put, removed), true);
+        stops.add(() -> map.removeEntryListener(id));
+    }
+
+    private record Listener(BiConsumer<String, String> put, BiConsumer<String, String> removed)
+            implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryRemovedListener<String, String> {
+
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            put.accept(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            put.accept(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            removed.accept(event.getKey(), event.getOldValue());
+        }
+    }
+
+    @Override
+    public void put(Kind kind, Map<String, String> values) {
+        var map = maps.get(kind);
+        if (values.size() == 1) {
+            var only = values.entrySet().iterator().next();
+            map.set(only.getKey(), only.getValue());
+        } else {
+            map.putAll(values);
+        }
+    }
+
+    @Override
+    public void remove(Kind kind, String id, String value) {
+        if (value == null) {
+            maps.get(kind).delete(id);
+        } else {
+            maps.get(kind).remove(id, value);
+        }
+    }
+
+    @Override
+    public void purge() {
+        var members = hazelcast.getCluster().getMembers();
+        if (members.isEmpty() || !members.iterator().next().localMember()) {
+            return;
+        }
+        Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+        // the worker entries last: another engine then has no entry of a worker it does not know
+        for (var kind : List.of(Kind.TRIGGERS, Kind.TYPES, Kind.SERVICES, Kind.FUNCTIONS, Kind.WORKERS)) {
+            purge(maps.get(kind), nodes);
+        }
+    }
+
+    private static void purge(IMap<String, String> map, Set<String> nodes) {
+        for (var entry : map.entrySet()) {
+            if (!nodes.contains(Registrations.node(entry.getValue()))) {
+                map.remove(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    @Override
+    public void send(String node, String message) {
+        topic(node).publish(message);
+    }
+
+    private ITopic<String> topic(String node) {
+        return topics.computeIfAbsent(node, name -> hazelcast.getTopic(PREFIX + "node." + name));
+    }
+
+    @Override
+    public List<String> nodes() {
+        return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).toList();
+    }
+
+    @Override
+    public void stop() {
+        for (var stop : stops) {
+            try {
+                stop.run();
+            } catch (RuntimeException e) {
+                // the instance is going down with the server
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package iii.engine.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cluster cells of the benchmark ({@code bin/bench --cluster}): two engines as one cluster on one machine, a
+ * callee on engine B, and the same routed call made by a caller on B (local: the floor of this comparison) and by a
+ * caller on A (across: one hop to B and one back), at each payload and number of calls in flight; then the time
+ * until 10,000 functions registered on A are all listed on A itself (the floor) and on B. Prints one line per cell and the ratios to local.
+ */
+public final class ClusterBench {
+
+    private static final String HOST = "127.0.0.1";
+
+    private int rounds = 2;
+    private long warmupMs = 1_000;
+    private long measureMs = 3_000;
+    private List<Integer> payloads = List.of(128, 4096);
+    private List<Integer> inflights = List.of(1, 64);
+    private int registrations = 10_000;
+    private final AtomicLong errors = new AtomicLong();
+    private final List<String> summary = new ArrayList<>();
+
+    private record Cell(String target, int payload, int inflight, double callsPerSecond, double p50, double p99,
+                        long errors) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var bench = new ClusterBench();
+        for (var arg : args) {
+            var eq = arg.indexOf('=');
+            var key = eq < 0 ? arg : arg.substring(0, eq);
+            var value = eq < 0 ? "" : arg.substring(eq + 1);
+            switch (key) {
+                case "--cluster" -> { }
+                case "--rounds" -> bench.rounds = Integer.parseInt(value);
+                case "--warmup-ms" -> bench.warmupMs = Long.parseLong(value);
+                case "--measure-ms" -> bench.measureMs = Long.parseLong(value);
+                case "--payloads" -> bench.payloads = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--inflight" -> bench.inflights = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--registrations" -> bench.registrations = Integer.parseInt(value);
+                default -> {
+                    System.err.println("usage: bin/bench --cluster [--rounds=2] [--warmup-ms=1000] [--measure-ms=3000]"
+                            + " [--payloads=128,4096] [--inflight=1,64] [--registrations=10000]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(bench.run());
+    }
+
+    private int run() throws Exception {
+        var root = Path.of("").toAbsolutePath();
+        var out = root.resolve("target/bench");
+        Files.createDirectories(out);
+        var war = root.resolve("target/iii-engine.war");
+        int memberA = Server.freePort();
+        int memberB = Server.freePort();
+        var members = "127.0.0.1:" + memberA + ",127.0.0.1:" + memberB;
+        var cluster = "iii-bench-" + UUID.randomUUID();
+        var java = Path.of(System.getProperty("java.home"));
+        var micro = root.resolve("target/payara-micro.jar");
+        var env = System.getenv("BENCH_JAVA_OPTS");
+        var options = env == null || env.isBlank() ? List.<String>of() : List.of(env.trim().split("\\s+"));
+        long began = System.nanoTime();
+        try (var a = Server.start("bench-cluster-a", root, java, micro, war, Server.freePort(), Server.freePort(),
+                true, options, Map.of("III_CLUSTER_MEMBERS", members, "III_CLUSTER_PORT",
+                        Integer.toString(memberA), "III_CLUSTER_NAME", cluster), out);
+             var b = Server.start("bench-cluster-b", root, java, micro, war, Server.freePort(), Server.freePort(),
+                     true, options, Map.of("III_CLUSTER_MEMBERS", members, "III_CLUSTER_PORT",
+                             Integer.toString(memberB), "III_CLUSTER_NAME", cluster), out)) {
+            a.awaitReady(300);
+            b.awaitReady(300);
+            System.out.printf(Locale.ROOT, "iii engine cluster benchmark: two engines ready after %.1f s, %d cores,"
+                            + " java %s; logs in %s%n", (System.nanoTime() - began) / 1e9,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    root.relativize(out));
+            calls(a, b);
+            registrations(a, b);
+        }
+        summary.forEach(System.out::println);
+        System.out.printf("done in %.0f s, %d error(s)%n", (System.nanoTime() - began) / 1e9, errors.get());
+        return errors.get() == 0 ? 0 : 1;
+    }
+
+    private void calls(Server a, Server b) throws Exception {
+        var callee = new Callee();
+        var calleeClient = WsClient.connect(HOST, b.port, "/", callee, "bench-cluster-callee");
+        var local = new Bench.Switch();
+        var across = new Bench.Switch();
+        var localClient = WsClient.connect(HOST, b.port, "/", local, "bench-cluster-local");
+        var acrossClient = WsClient.connect(HOST, a.port, "/", across, "bench-cluster-across");
+        var observer = Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-observer");
+        try {
+            observer.awaitRegistered(10_000);
+            calleeClient.send("{\"type\":\"registerfunction\",\"id\":\"" + CallDriver.FUNCTION
+                    + "\",\"description\":\"benchmark echo\"}");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (MiniJson.member(observer.call(CallDriver.FUNCTION, "{}", 10_000), 0, "result") < 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(CallDriver.FUNCTION + " not callable on engine A after 30 s");
+                }
+                Thread.sleep(50);
+            }
+            var cells = new ArrayList<Cell>();
+            for (int round = 0; round <= rounds; round++) {
+                for (int payload : payloads) {
+                    for (int inflight : inflights) {
+                        for (var target : round % 2 == 0 ? List.of("local", "across") : List.of("across", "local")) {
+                            var cell = cell(target, target.equals("local") ? local : across,
+                                    target.equals("local") ? localClient : acrossClient, payload, inflight,
+                                    round == 0 ? 0 : measureMs);
+                            if (round > 0) {
+                                cells.add(cell);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int payload : payloads) {
+                for (int inflight : inflights) {
+                    var l = median(cells, "local", payload, inflight);
+                    var x = median(cells, "across", payload, inflight);
+                    summary.add(String.format(Locale.ROOT, "%4d B x %-2d  local %8.0f calls/s p50 %7.1f us p99 %8.1f us"
+                                    + " | across %8.0f calls/s p50 %7.1f us p99 %8.1f us | across/local: p50 %.2fx,"
+                                    + " calls/s %.2fx", payload, inflight, l.callsPerSecond(), l.p50(), l.p99(),
+                            x.callsPerSecond(), x.p50(), x.p99(), x.p50() / l.p50(),
+                            x.callsPerSecond() / l.callsPerSecond()));
+                }
+            }
+        } finally {
+            calleeClient.close();
+            localClient.close();
+            acrossClient.close();
+            observer.client.close();
+        }
+        errors.addAndGet(callee.errors.get());
+    }
+
+    private Cell cell(String target, Bench.Switch sw, Conn client, int payload, int inflight, long measure)
+            throws Exception {
+        var driver = new CallDriver(true, payload, inflight);
+        sw.current = driver;
+        driver.start(client);
+        Thread.sleep(warmupMs);
+        long t0 = System.nanoTime();
+        driver.record(true);
+        Thread.sleep(measure);
+        driver.record(false);
+        long t1 = System.nanoTime();
+        driver.stop(10_000);
+        sw.current = null;
+        errors.addAndGet(driver.errors());
+        var samples = driver.sortedSamples();
+        var cell = new Cell(target, payload, inflight, measure == 0 ? 0 : driver.completed() / ((t1 - t0) / 1e9),
+                Bench.quantile(samples, 0.5), Bench.quantile(samples, 0.99), driver.errors());
+        if (measure > 0) {
+            System.out.printf(Locale.ROOT, "%-6s %4d B x %-2d  %8.0f calls/s  p50 %7.1f us  p99 %8.1f us  errors %d%s%n",
+                    target, payload, inflight, cell.callsPerSecond(), cell.p50(), cell.p99(), cell.errors(),
+                    driver.errors() > 0 ? "  " + driver.errorSamples() : "");
+        }
+        return cell;
+    }
+
+    /**
+     * Registers {@link #registrations} functions on one connection of engine A; times until A itself lists them all
+     * (the floor) and until B does.
+     */
+    private void registrations(Server a, Server b) throws Exception {
+        var registrant = Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-registrant");
+        var onA = Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-lister-a");
+        var onB = Rpc.connect(HOST, b.port, "/", errors, "bench-cluster-lister-b");
+        try {
+            registrant.awaitRegistered(10_000);
+            onA.awaitRegistered(10_000);
+            onB.awaitRegistered(10_000);
+            var frames = new ArrayList<String>(registrations);
+            for (int i = 0; i < registrations; i++) {
+                frames.add("{\"type\":\"registerfunction\",\"id\":\"reg::f" + i + "\",\"description\":\"f" + i + "\"}");
+            }
+            long t0 = System.nanoTime();
+            registrant.client.sendAll(frames);
+            double sentMs = (System.nanoTime() - t0) / 1e6;
+            var listers = new ArrayList<>(List.of(onA, onB));
+            var listedMs = new double[] {Double.NaN, Double.NaN};
+            int polls = 0;
+            while (!listers.isEmpty() && System.nanoTime() - t0 < 60e9) {
+                for (var lister : List.copyOf(listers)) {
+                    var list = lister.call("engine::functions::list", "{\"search\":\"reg::f\"}", 30_000);
+                    polls++;
+                    if (MiniJson.count(list, "\"function_id\":\"reg::f") >= registrations) {
+                        listedMs[lister == onA ? 0 : 1] = (System.nanoTime() - t0) / 1e6;
+                        listers.remove(lister);
+                    }
+                }
+                Thread.sleep(10);
+            }
+            if (!listers.isEmpty()) {
+                errors.incrementAndGet();
+            }
+            summary.add(String.format(Locale.ROOT, "%d registrations on engine A: sent in %.0f ms, all listed on"
+                    + " engine A after %.0f ms, on engine B after %.0f ms (%d polls of engine::functions::list)",
+                    registrations, sentMs, listedMs[0], listedMs[1], polls));
+        } finally {
+            registrant.client.close();
+            onA.client.close();
+            onB.client.close();
+        }
+    }
+
+    private static Cell median(List<Cell> cells, String target, int payload, int inflight) {
+        var these = cells.stream().filter(c -> c.target().equals(target) && c.payload() == payload
+                && c.inflight() == inflight).toList();
+        return new Cell(target, payload, inflight, median(these.stream().mapToDouble(Cell::callsPerSecond).toArray()),
+                median(these.stream().mapToDouble(Cell::p50).toArray()),
+                median(these.stream().mapToDouble(Cell::p99).toArray()), 0);
+    }
+
+    private static double median(double[] values) {
+        Arrays.sort(values);
+        return values.length == 0 ? Double.NaN : values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,372 @@
+package iii.engine.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iii.engine.bench.Server;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two engines on Payara Micro forming one cluster through Payara's Hazelcast (III_CLUSTER_MEMBERS, each on its own
+ * free loopback member port), with real iii-sdk workers of different versions on different engines: the listings
+ * show both engines' workers and functions with their node, calls go across both ways (results, errors, fire and
+ * forget), discovery events tell of the other engine's workers, an HTTP route is served by both engines, a trigger
+ * reaches the provider of its type on the other engine, a worker's departure and an engine's death are cleaned up on
+ * the other engine. The engine killed last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private static final Duration WORKER_GONE = Duration.ofSeconds(3);
+    private static final Duration ENGINE_GONE = Duration.ofSeconds(10);
+    private static final Duration LISTED = Duration.ofSeconds(10);
+
+    private static Server a;
+    private static Server b;
+    private static final Map<Server, Integer> HTTP_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<NodeWorker> workers = new ArrayList<>();
+
+    @BeforeAll
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    static void startTwoEngines() throws Exception {
+        int memberA = Server.freePort();
+        int memberB = Server.freePort();
+        var members = "127.0.0.1:" + memberA + ",127.0.0.1:" + memberB;
+        var name = "iii-test-" + UUID.randomUUID();
+        a = start("cluster-a", members, memberA, name);
+        try {
+            b = start("cluster-b", members, memberB, name);
+            a.awaitReady(280);
+            b.awaitReady(280);
+        } catch (Exception | AssertionError e) {
+            stopEngines();
+            throw e;
+        }
+    }
+
+    private static Server start(String server, String members, int memberPort, String cluster) throws Exception {
+        Path root = NodeWorker.projectDir();
+        int httpPort = Server.freePort();
+        var started = Server.start(server, root, Path.of(System.getProperty("java.home")),
+                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), httpPort,
+                true, List.of("-Xmx512m"), Map.of("III_CLUSTER_MEMBERS", members,
+                        "III_CLUSTER_PORT", Integer.toString(memberPort), "III_CLUSTER_NAME", cluster),
+                EngineProcess.scratchDirectory(server));
+        HTTP_PORTS.put(started, httpPort);
+        return started;
+    }
+
+    @AfterAll
+    static void stopEngines() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(NodeWorker::close);
+        workers.clear();
+    }
+
+    private NodeWorker worker(Sdk sdk, Server engine, String name) {
+        var worker = NodeWorker.startReady(sdk, URI.create("ws://127.0.0.1:" + engine.port + "/"), name);
+        workers.add(worker);
+        return worker;
+    }
+
+    private static String fid(String what) {
+        return "cluster::" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Optional<JsonObject> row(JsonObject listing, String path, String key, String value) {
+        return JsonKit.objects(listing, path).stream().filter(row -> value.equals(JsonKit.str(row, key))).findFirst();
+    }
+
+    private static JsonObject awaitFunction(NodeWorker observer, String functionId, Duration timeout) {
+        return Await.until(functionId + " listed", timeout,
+                () -> row(observer.listFunctions(), "functions", "function_id", functionId));
+    }
+
+    private static void awaitFunctionGone(NodeWorker observer, String functionId, Duration timeout) {
+        Await.untilTrue(functionId + " gone", timeout,
+                () -> row(observer.listFunctions(), "functions", "function_id", functionId).isEmpty());
+    }
+
+    @Test
+    @Order(1)
+    void listings_show_the_workers_functions_and_services_of_both_engines_with_their_node() {
+        var onA = worker(Sdk.V0_22_1, a, "cluster-list-a");
+        var onB = worker(Sdk.V0_11_6, b, "cluster-list-b");
+        var fa = fid("on-a");
+        var fb = fid("on-b");
+        onA.registerFunction(fa, "echo");
+        onB.registerFunction(fb, "echo");
+
+        var remote = awaitFunction(onA, fb, LISTED);
+        var local = awaitFunction(onA, fa, LISTED);
+        assertEquals(onB.workerId(), JsonKit.str(remote, "worker_id"), remote::toString);
+        assertNotEquals(JsonKit.str(local, "node"), JsonKit.str(remote, "node"), () -> local + " / " + remote);
+        var seenFromB = awaitFunction(onB, fa, LISTED);
+        assertEquals(JsonKit.str(local, "node"), JsonKit.str(seenFromB, "node"), seenFromB::toString);
+
+        var service = "cluster-svc-" + UUID.randomUUID().toString().substring(0, 8);
+        onB.registerService(service, "name", "cluster service");
+        var serviceRow = Await.until(service + " listed on A", LISTED,
+                () -> row(onA.call("engine::services::list", JsonKit.obj()), "result.services", "id", service));
+        assertEquals(JsonKit.str(remote, "node"), JsonKit.str(serviceRow, "node"), serviceRow::toString);
+
+        var listing = onA.listWorkers();
+        var workerB = row(listing, "workers", "id", onB.workerId()).orElseThrow(() -> new AssertionError(
+                "worker of engine B not listed on A: " + listing));
+        assertEquals("cluster-list-b", JsonKit.str(workerB, "name"), workerB::toString);
+        assertEquals(JsonKit.str(remote, "node"), JsonKit.str(workerB, "node"), workerB::toString);
+    }
+
+    @Test
+    @Order(2)
+    void calls_cross_engines_both_ways_with_results_and_errors() {
+        var onA = worker(Sdk.V0_2_1, a, "cluster-call-a");
+        var onB = worker(Sdk.V0_22_1, b, "cluster-call-b");
+        var echoA = fid("echo-a");
+        var echoB = fid("echo-b");
+        var failB = fid("fail-b");
+        onA.registerFunction(echoA, "echo");
+        onB.registerFunction(echoB, "echo");
+        onB.registerFunction(failB, "fail", "message", "broken on B");
+        awaitFunction(onA, echoB, LISTED);
+        awaitFunction(onA, failB, LISTED);
+        awaitFunction(onB, echoA, LISTED);
+
+        var toB = onA.call(echoB, JsonKit.obj("from", "a", "n", 1));
+        assertTrue(JsonKit.isTrue(toB, "ok"), toB::toString);
+        assertEquals("a", JsonKit.str(toB, "result.from"), toB::toString);
+        var toA = onB.call(echoA, JsonKit.obj("from", "b"));
+        assertTrue(JsonKit.isTrue(toA, "ok"), toA::toString);
+        assertEquals("b", JsonKit.str(toA, "result.from"), toA::toString);
+
+        var failed = onA.call(failB, JsonKit.obj());
+        assertFalse(JsonKit.isTrue(failed, "ok"), failed::toString);
+        assertTrue(failed.toString().contains("broken on B"), failed::toString);
+    }
+
+    @Test
+    @Order(3)
+    void fire_and_forget_across_engines_is_delivered_once() throws Exception {
+        var onA = worker(Sdk.V0_11_6, a, "cluster-void-a");
+        var onB = worker(Sdk.V0_22_1, b, "cluster-void-b");
+        var fb = fid("void-b");
+        onB.registerFunction(fb, "echo");
+        awaitFunction(onA, fb, LISTED);
+
+        onA.callVoid(fb, JsonKit.obj("once", true));
+        onB.awaitInvoked(fb, Duration.ofSeconds(10));
+        // a second delivery would come as fast as the first; the answer of a synchronous call after it shows the
+        // path is clear
+        assertTrue(JsonKit.isTrue(onA.call(fb, JsonKit.obj("after", true)), "ok"));
+        assertEquals(2, onB.events(NodeWorker.invoked(fb)).size(), onB::diagnostics);
+    }
+
+    @Test
+    @Order(4)
+    void a_worker_that_leaves_one_engine_is_gone_from_the_other_within_3_s() {
+        var observer = worker(Sdk.V0_22_1, a, "cluster-observer");
+        var doomed = worker(Sdk.V0_2_1, b, "cluster-doomed");
+        var fb = fid("doomed");
+        doomed.registerFunction(fb, "echo");
+        awaitFunction(observer, fb, LISTED);
+        var id = doomed.workerId();
+
+        doomed.kill();
+
+        awaitFunctionGone(observer, fb, WORKER_GONE);
+        Await.untilTrue("worker " + id + " gone", WORKER_GONE,
+                () -> row(observer.listWorkers(), "workers", "id", id).isEmpty());
+        var call = observer.call(fb, JsonKit.obj());
+        assertEquals("function_not_found", JsonKit.str(call, "error.code"), call::toString);
+    }
+
+    @Test
+    @Order(5)
+    void the_newest_registration_wins_across_engines_and_the_old_owner_leaving_keeps_it() {
+        var first = worker(Sdk.V0_11_6, a, "cluster-first");
+        var second = worker(Sdk.V0_22_1, b, "cluster-second");
+        var f = fid("moved");
+        first.registerFunction(f, "constant", "result", "first");
+        Await.untilTrue(f + " owned by the first worker on B", LISTED, () -> row(second.listFunctions(), "functions",
+                "function_id", f).map(r -> first.workerId().equals(JsonKit.str(r, "worker_id"))).orElse(false));
+        second.registerFunction(f, "constant", "result", "second");
+        Await.untilTrue(f + " owned by the second worker on A", LISTED, () -> row(first.listFunctions(), "functions",
+                "function_id", f).map(r -> second.workerId().equals(JsonKit.str(r, "worker_id"))).orElse(false));
+
+        first.close();
+
+        var reply = second.call(f, JsonKit.obj());
+        assertEquals("second", JsonKit.str(reply, "result"), reply::toString);
+        var observer = worker(Sdk.V0_22_1, a, "cluster-after");
+        var row = awaitFunction(observer, f, LISTED);
+        assertEquals(second.workerId(), JsonKit.str(row, "worker_id"), row::toString);
+        var fromA = observer.call(f, JsonKit.obj());
+        assertEquals("second", JsonKit.str(fromA, "result"), fromA::toString);
+    }
+
+    @Test
+    @Order(6)
+    void discovery_events_on_one_engine_tell_of_workers_of_the_other_once_each() {
+        var monitor = worker(Sdk.V0_22_1, a, "cluster-monitor");
+        var fn = fid("workers-seen");
+        monitor.registerFunction(fn, "return-null");
+        monitor.registerTrigger("workers.available", fn, JsonKit.obj());
+        awaitFunction(monitor, fn, LISTED);
+        int mark = monitor.mark();
+
+        var visitor = worker(Sdk.V0_11_6, b, "cluster-visitor");
+        var id = visitor.workerId();
+        visitor.registerFunction(fid("visitor"), "echo");
+        monitor.awaitFrom(mark, e -> NodeWorker.invoked(fn).test(e) && workerEvent(e, "worker_connected", id),
+                LISTED, "worker_connected " + id);
+        visitor.kill();
+        monitor.awaitFrom(mark, e -> NodeWorker.invoked(fn).test(e) && workerEvent(e, "worker_disconnected", id),
+                WORKER_GONE, "worker_disconnected " + id);
+        assertEquals(1, monitor.events(e -> NodeWorker.invoked(fn).test(e)
+                && workerEvent(e, "worker_connected", id)).size(), monitor::diagnostics);
+    }
+
+    private static boolean workerEvent(JsonObject event, String kind, String workerId) {
+        return kind.equals(JsonKit.str(event, "data.event")) && workerId.equals(JsonKit.str(event, "data.worker_id"));
+    }
+
+    @Test
+    @Order(7)
+    void an_http_route_of_a_worker_on_one_engine_is_served_by_both_and_goes_with_its_worker() throws Exception {
+        var onB = worker(Sdk.V0_22_1, b, "cluster-http");
+        var fn = fid("route");
+        var path = "cluster-" + UUID.randomUUID().toString().substring(0, 8) + "/hello";
+        onB.registerFunction(fn, "http-echo");
+        onB.registerTrigger("http", fn, JsonKit.obj("api_path", path, "http_method", "GET"));
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (var engine : List.of(b, a)) {
+            var url = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(engine) + "/" + path);
+            var response = Await.until("GET " + url, LISTED, () -> {
+                var r = get(http, url);
+                return r.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+            });
+            assertTrue(response.body().contains("received"), response::body);
+        }
+
+        onB.kill();
+
+        var onA = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(a) + "/" + path);
+        Await.untilTrue("route gone from engine A", WORKER_GONE, () -> get(http, onA).statusCode() == 404);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI url) {
+        try {
+            return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void a_trigger_registered_on_one_engine_reaches_the_provider_of_its_type_on_the_other() {
+        var provider = worker(Sdk.V0_22_1, b, "cluster-provider");
+        var subscriber = worker(Sdk.V0_11_6, a, "cluster-subscriber");
+        var type = "cluster-type-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("on-trigger");
+        provider.registerTriggerType(type);
+        subscriber.registerFunction(fn, "echo");
+        var handle = subscriber.registerTrigger(type, fn, JsonKit.obj("topic", "t1"));
+
+        var delivered = provider.await(e -> "registerTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger at its provider");
+        assertEquals(fn, JsonKit.str(delivered, "trigger.function_id"), delivered::toString);
+        awaitFunction(provider, fn, LISTED);
+        var fired = provider.fireTrigger(type, JsonKit.obj("n", 1), "call");
+        var firings = JsonKit.objects(fired, "fired");
+        assertEquals(1, firings.size(), fired::toString);
+        assertTrue(JsonKit.isTrue(firings.get(0), "ok"), fired::toString);
+        subscriber.awaitInvoked(fn, Duration.ofSeconds(10));
+
+        subscriber.unregisterTrigger(handle);
+        provider.await(e -> "unregisterTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger's removal at its provider");
+    }
+
+    @Test
+    @Order(9)
+    void when_the_provider_on_one_engine_leaves_its_triggers_move_to_the_next_provider_on_the_other() {
+        var first = worker(Sdk.V0_22_1, b, "cluster-first-provider");
+        var subscriber = worker(Sdk.V0_2_1, a, "cluster-moving-subscriber");
+        var type = "cluster-moving-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("moving");
+        first.registerTriggerType(type);
+        subscriber.registerFunction(fn, "echo");
+        subscriber.registerTrigger(type, fn, JsonKit.obj("topic", "t2"));
+        first.await(e -> "registerTrigger".equals(NodeWorker.type(e)) && type.equals(JsonKit.str(e, "type_id")),
+                LISTED, "the trigger at the first provider");
+
+        first.kill();
+        var next = worker(Sdk.V0_11_6, a, "cluster-next-provider");
+        next.registerTriggerType(type);
+
+        var delivered = next.await(e -> "registerTrigger".equals(NodeWorker.type(e))
+                && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger at the next provider");
+        assertEquals(fn, JsonKit.str(delivered, "trigger.function_id"), delivered::toString);
+        var fired = next.fireTrigger(type, JsonKit.obj("n", 2), "call");
+        assertEquals(1, JsonKit.objects(fired, "fired").size(), fired::toString);
+        subscriber.awaitInvoked(fn, Duration.ofSeconds(10));
+    }
+
+    @Test
+    @Order(100)
+    void an_engine_killed_is_cleaned_up_on_the_other_and_its_pending_calls_stop() throws Exception {
+        var caller = worker(Sdk.V0_22_1, a, "cluster-caller");
+        var callee = worker(Sdk.V0_11_6, b, "cluster-callee");
+        var hangs = fid("hangs");
+        callee.registerFunction(hangs, "never-answer");
+        awaitFunction(caller, hangs, LISTED);
+        var pending = caller.callAsync(hangs, JsonKit.obj("wait", "forever"));
+        callee.awaitInvoked(hangs, Duration.ofSeconds(10));
+
+        long killed = System.nanoTime();
+        ProcessHandle.of(b.pid()).ifPresent(ProcessHandle::destroyForcibly);
+
+        var outcome = caller.join(pending, ENGINE_GONE, "the pending call");
+        long stoppedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+        assertEquals("invocation_stopped", JsonKit.str(outcome, "error.code"), outcome::toString);
+        awaitFunctionGone(caller, hangs, ENGINE_GONE.minusMillis(Math.min(stoppedMs, 9_000)));
+        assertTrue(row(caller.listWorkers(), "workers", "id", callee.workerId()).isEmpty());
+        System.out.println("engine killed: pending call stopped after " + stoppedMs + " ms");
+    }
+}
