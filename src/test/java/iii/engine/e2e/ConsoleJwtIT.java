@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEException;
-import iii.engine.bench.Server;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,17 +28,12 @@ import org.junit.jupiter.api.Timeout;
  * {@code target/console-screenshots}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ConsoleJwtIT extends E2eSupport {
+class ConsoleJwtIT extends JwtEngineSupport {
 
     private static final Duration SHOWN = Duration.ofSeconds(10);
     private static final Path SCREENSHOTS = NodeWorker.projectDir().resolve("target").resolve("console-screenshots");
     private static final String LISTINGS = "engine::workers::list,engine::functions::list,engine::functions::stats,"
             + "engine::registered-triggers::list,engine::trigger-types::list,engine::services::list";
-
-    private static Server engine;
-    private static int rbacPort;
-    private static KeyPair keys;
-    private static JavaWorker owner;
 
     private Browser browser;
     private String test;
@@ -50,26 +41,8 @@ class ConsoleJwtIT extends E2eSupport {
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void startEngine() throws Exception {
-        keys = RbacJwtIT.rsa();
-        rbacPort = Server.freePort();
-        engine = RbacJwtIT.startEngine("console-jwt-engine", rbacPort, keys, Map.of("III_CONSOLE_GROUP", "ops",
-                "III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", LISTINGS + ",ops::*"));
-        owner = RbacJwtIT.owner(engine, "ops-owner", "ops::restart", "admin::wipe");
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        if (owner != null) {
-            owner.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @Override
-    protected URI ws() {
-        return URI.create("ws://127.0.0.1:" + engine.port + "/");
+        startEngine("console-jwt-engine", Map.of("III_CONSOLE_GROUP", "ops", "III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS",
+                LISTINGS + ",ops::*"), "ops-owner", "ops::restart", "admin::wipe");
     }
 
     @BeforeEach
@@ -88,7 +61,7 @@ class ConsoleJwtIT extends E2eSupport {
     }
 
     private static String token(List<String> groups) throws JOSEException {
-        return RbacJwtIT.token("alice", groups, "https://issuer.test", Instant.now().plusSeconds(600), keys);
+        return token("alice", groups, "https://issuer.test", Instant.now().plusSeconds(600), keys);
     }
 
     private static String console() {
@@ -166,7 +139,7 @@ class ConsoleJwtIT extends E2eSupport {
 
     @Test
     void when_the_token_expires_the_page_closes_its_connection_and_asks_for_a_new_one() throws Exception {
-        String shortLived = RbacJwtIT.token("alice", List.of("ops"), "https://issuer.test",
+        String shortLived = token("alice", List.of("ops"), "https://issuer.test",
                 Instant.now().plusSeconds(4), keys);
 
         assertEquals(200, browser.goTo(console() + "#access_token=" + shortLived));

@@ -6,117 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import iii.engine.bench.Server;
 import iii.sdk.ForbiddenException;
 import iii.sdk.Iii;
 import iii.sdk.IiiOptions;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.interfaces.RSAPrivateKey;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The RBAC-gated listener with MicroProfile JWT settings and no auth function: a key pair made here, the public key
- * given to the engine as {@code mp.jwt.verify.publickey}, tokens signed here. A token's {@code groups} grant the
+ * The RBAC-gated listener with MicroProfile JWT settings and no auth function. A token's {@code groups} grant the
  * globs of {@code iii.rbac.group.<group>.allowed-functions}; its subject is the session's identity.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RbacJwtIT extends E2eSupport {
+class RbacJwtIT extends JwtEngineSupport {
 
     private static final String ISSUER = "https://issuer.test";
-
-    private static Server engine;
-    private static int rbacPort;
-    private static KeyPair keys;
-    private static JavaWorker owner;
 
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void startEngine() throws Exception {
-        keys = rsa();
-        rbacPort = Server.freePort();
-        engine = startEngine("rbac-jwt-engine", rbacPort, keys, Map.of("III_RBAC_EXPOSE_FUNCTIONS", "jwt-public::*",
-                "III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", "ops::*", "MP_JWT_VERIFY_ISSUER", ISSUER));
-        owner = owner(engine, "jwt-owner", "ops::restart", "admin::wipe", "jwt-public::echo");
-    }
-
-    /** An engine whose RBAC-gated listener is {@code rbacPort} and verifies tokens with {@code keys}, and settings. */
-    static Server startEngine(String name, int rbacPort, KeyPair keys, Map<String, String> settings)
-            throws Exception {
-        Map<String, String> env = new LinkedHashMap<>(settings);
-        env.put("III_RBAC_PORT", Integer.toString(rbacPort));
-        env.put("MP_JWT_VERIFY_PUBLICKEY", "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
-        Path root = NodeWorker.projectDir();
-        Server started = Server.start(name, root, Path.of(System.getProperty("java.home")),
-                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), Server.freePort(),
-                true, List.of("-Xmx1g"), env, EngineProcess.scratchDirectory(name));
-        started.awaitReady(200);
-        return started;
-    }
-
-    /** A worker on {@code engine}'s trusted listener serving {@code functions} (echoes), once they are listed. */
-    static JavaWorker owner(Server engine, String name, String... functions) throws Exception {
-        JavaWorker owner = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + engine.port + "/"), name);
-        for (String function : functions) {
-            owner.registerFunction(function, JavaWorker.echo());
-        }
-        Await.untilTrue("the owner's functions are listed", Duration.ofSeconds(20),
-                () -> owner.functionListed(functions[functions.length - 1]));
-        return owner;
-    }
-
-    @AfterAll
-    static void stopEngine() {
-        if (owner != null) {
-            owner.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @Override
-    protected URI ws() {
-        return URI.create("ws://127.0.0.1:" + engine.port + "/");
-    }
-
-    static KeyPair rsa() throws NoSuchAlgorithmException {
-        var generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    static String token(String subject, List<String> groups, String issuer, Instant expires, KeyPair signer)
-            throws JOSEException {
-        var claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer).claim("groups", groups)
-                .issueTime(Date.from(Instant.now().minusSeconds(5))).expirationTime(Date.from(expires)).build();
-        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
-        jwt.sign(new RSASSASigner((RSAPrivateKey) signer.getPrivate()));
-        return jwt.serialize();
+        startEngine("rbac-jwt-engine", Map.of("III_RBAC_EXPOSE_FUNCTIONS", "jwt-public::*",
+                "III_RBAC_GROUP_OPS_ALLOWED_FUNCTIONS", "ops::*", "MP_JWT_VERIFY_ISSUER", ISSUER),
+                "jwt-owner", "ops::restart", "admin::wipe", "jwt-public::echo");
     }
 
     private static String token(String subject, List<String> groups) throws JOSEException {
