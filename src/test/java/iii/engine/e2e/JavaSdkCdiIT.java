@@ -17,8 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -31,9 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A Jakarta EE application ({@link Orders}: CDI-bean functions and an {@code @HttpTrigger}) with the Java SDK's jar
- * in its {@code WEB-INF/lib}, deployed on a Payara Micro of its own beside the engine: its functions are listed and
- * callable from a Node worker, its route answers over HTTP, and stopping its server (SIGTERM) removes them. The
+ * A Jakarta EE application ({@link Orders}: CDI-bean functions, an {@code @HttpTrigger}, and two {@code @IiiTrigger}s
+ * of a type a Node worker provides) with the Java SDK's jar in its {@code WEB-INF/lib}, deployed on a Payara Micro of
+ * its own beside the engine: its functions are listed and callable from a Node worker, its route answers over HTTP,
+ * its triggers reach the provider, and stopping its server (SIGTERM) removes them all. The
  * same WAR undeployed from a running WildFly removes them too: the application's shutdown closes its connection.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -62,11 +66,19 @@ class JavaSdkCdiIT extends E2eSupport {
         Path war = sampleWar(ws());
         NodeWorker node = node(Sdk.V0_22_1);
         node.registerFunction("pricing::quote", "echo");
+        node.registerTriggerType("stock::changed");
+        Map<String, String> stockTriggers = new HashMap<>(); // sku -> trigger id
         try (Server app = Server.start("orders-app", NodeWorker.projectDir(), war, Server.freePort(),
                 Server.freePort(), false, List.of("-Xmx512m"), EngineProcess.scratchDirectory("java-sdk-cdi"))) {
             app.awaitReady(200);
             for (String fn : List.of("orders::create", "orders::count", "orders::quote", "orders::by-id")) {
                 awaitFunctionListed(fn);
+            }
+            for (int i = 0; i < 2; i++) {
+                JsonObject told = node.await(e -> "registerTrigger".equals(NodeWorker.type(e))
+                        && "orders::on-stock".equals(JsonKit.str(e, "trigger.function_id"))
+                        && !stockTriggers.containsKey(JsonKit.str(e, "trigger.config.sku")), MEDIUM, "registerTrigger");
+                stockTriggers.put(JsonKit.str(told, "trigger.config.sku"), JsonKit.str(told, "trigger.id"));
             }
 
             JsonObject created = assertCallOk(node.call("orders::create", JsonKit.obj("sku", "A-1", "qty", 2)))
@@ -96,9 +108,16 @@ class JavaSdkCdiIT extends E2eSupport {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(found.body().contains("\"sku\":\"A-1\""), found::body);
             assertEquals(404, missing.statusCode());
+            assertEquals(Set.of("A-1", "B-2"), stockTriggers.keySet(), "one trigger per @IiiTrigger, with its config");
+            assertEquals("B-2", JsonKit.str(assertCallOk(node.call("orders::on-stock", JsonKit.obj("sku", "B-2"))),
+                    "result.seen"));
         }
         awaitFunctionGone("orders::create");
         awaitFunctionGone("orders::by-id");
+        for (String id : stockTriggers.values()) {
+            node.await(TriggersAcrossVersionsIT.unregisterTriggerWithId("stock::changed", id), MEDIUM,
+                    "unregisterTrigger " + id);
+        }
     }
 
     @Test

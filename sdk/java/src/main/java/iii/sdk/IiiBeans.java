@@ -8,6 +8,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
@@ -22,7 +24,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The application's connection to the engine (added by {@link IiiExtension}): made when the application starts, with
- * the {@link IiiFunction} methods registered on it, and closed when it stops.
+ * the {@link IiiFunction} methods registered on it (with their {@link HttpTrigger} and {@link IiiTrigger} triggers),
+ * and closed when it stops.
  */
 @ApplicationScoped
 public class IiiBeans {
@@ -88,6 +91,18 @@ public class IiiBeans {
         HttpTrigger http = m.getAnnotation(HttpTrigger.class);
         if (http != null) {
             connection.registerTrigger("http", fn.id(), Map.of("api_path", http.path(), "http_method", http.method()));
+        }
+        for (IiiTrigger trigger : m.getAnnotationsByType(IiiTrigger.class)) {
+            connection.registerTrigger(trigger.type(), fn.id(), config(m, trigger));
+        }
+    }
+
+    static JsonObject config(Method m, IiiTrigger trigger) {
+        try {
+            return JsonMapper.parseObject(trigger.config());
+        } catch (JsonException e) {
+            throw new IllegalStateException(m + ": the config of @IiiTrigger(type = \"" + trigger.type()
+                    + "\") is not a JSON object: " + trigger.config(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import iii.sdk.HttpTrigger;
 import iii.sdk.Iii;
 import iii.sdk.IiiException;
 import iii.sdk.IiiFunction;
+import iii.sdk.IiiTrigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -50,6 +51,14 @@ public class Orders {
     @IiiFunction(id = "orders::quote")
     public CompletionStage<JsonObject> quote(CreateOrder request) {
         return iii.call("pricing::quote", request, JsonObject.class);
+    }
+
+    /** Told by the provider of {@code stock::changed} when the stock of one of two SKUs moves. */
+    @IiiFunction(id = "orders::on-stock")
+    @IiiTrigger(type = "stock::changed", config = "{\"sku\": \"A-1\"}")
+    @IiiTrigger(type = "stock::changed", config = "{\"sku\": \"B-2\"}")
+    public Map<String, Object> onStock(JsonObject change) {
+        return Map.of("seen", change.getString("sku"));
     }
 
     @IiiFunction(id = "orders::by-id")
