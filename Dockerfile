@@ -18,10 +18,17 @@
 #
 # (the keystore PKCS12 or JKS, the file readable by the image's user "payara"; III_TLS_KEYSTORE_TYPE is not needed)
 #
-# One of a cluster of engines: a member binds to and announces one address of its own, which the other engines must
-# reach, so run it on the host's network and name that address (the image checks none of this, unlike bin/run):
+# One of a cluster of engines: III_CLUSTER_MEMBERS (host:port of every member), III_CLUSTER_PORT (5701) and
+# III_CLUSTER_NAME, as for bin/run. A member announces the container's own address (hostname -i) to the others, so
+# on one Docker network the members can be named by their containers' names:
 #
-#   docker run --rm --network host -e III_CLUSTER_ENABLED=true -e III_CLUSTER_ADDRESS=10.0.0.1 \
+#   docker network create iii
+#   docker run -d --name engine1 --network iii -p 49134:49134 -e III_CLUSTER_MEMBERS=engine1:5701,engine2:5701 iii-engine
+#   docker run -d --name engine2 --network iii -p 49135:49134 -e III_CLUSTER_MEMBERS=engine1:5701,engine2:5701 iii-engine
+#
+# Across hosts, run it on the host's network and name the address the other engines reach (III_CLUSTER_ADDRESS):
+#
+#   docker run --rm --network host -e III_CLUSTER_ADDRESS=10.0.0.1 \
 #       -e III_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701 iii-engine
 FROM payara/micro:6.2025.10-jdk17
 
@@ -32,11 +39,6 @@ ENV III_BIND_ADDRESS=0.0.0.0 \
     III_RBAC_PORT=0 \
     III_RBAC_ENABLED=false \
     III_TLS_ENABLED=false \
-    III_CLUSTER_ENABLED=false \
-    III_CLUSTER_MEMBERS=127.0.0.1 \
-    III_CLUSTER_PORT=5701 \
-    III_CLUSTER_NAME=iii-engine \
-    III_CLUSTER_ADDRESS=127.0.0.1 \
     JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false -Dhazelcast.heartbeat.interval.seconds=1 -Dhazelcast.max.no.heartbeat.seconds=5"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/
@@ -45,7 +47,9 @@ COPY --chown=payara:payara target/iii-engine.war /opt/payara/deployments/ROOT.wa
 
 EXPOSE 49134 3111 5701
 
-# the image's ENTRYPOINT runs: java ... $JVM_ARGS -jar payara-micro.jar <these arguments>
+# the cluster settings (server-config/cluster-env.sh), then the base image's entrypoint:
+# java ... $JVM_ARGS -jar payara-micro.jar <these arguments>
+ENTRYPOINT ["/bin/sh", "/opt/payara/config/container-entrypoint.sh"]
 CMD ["--deploymentDir", "/opt/payara/deployments", \
      "--port", "49134", \
      "--name", "iii-engine", \
