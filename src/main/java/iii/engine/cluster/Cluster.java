@@ -47,6 +47,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says so where
@@ -610,6 +611,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             again.clear();
             ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
             grid.put(Grid.Kind.TYPES, again);
+            again.clear();
+            Stream.concat(triggerRegistry.live().stream(), triggerRegistry.parked().stream())
+                    .filter(trigger -> shared(trigger, triggerRegistry.type(trigger.type())))
+                    .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
+            grid.put(Grid.Kind.TRIGGERS, again);
         });
     }
 

@@ -91,8 +91,8 @@ public class Triggers {
         if (existing != null && existing.builtin() != null) {
             badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_TYPE_RESERVED,
                     () -> "Worker " + provider + " tried to replace built-in trigger type " + message.id());
-            provider.send(Codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE.body(
-                    "trigger type " + message.id() + " is provided by the engine and cannot be replaced"))));
+            tell(provider, new Message.Error(ErrorCode.INVALID_MESSAGE.body(
+                    "trigger type " + message.id() + " is provided by the engine and cannot be replaced")));
             return;
         }
         var type = new TriggerType(message.id(), message.description(), message.triggerRequestFormat(),

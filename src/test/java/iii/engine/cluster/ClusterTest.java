@@ -10,6 +10,7 @@ import iii.engine.badinput.BadInputLog;
 import iii.engine.channel.Channels;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
+import iii.engine.core.TestEngine.DirectEvent;
 import iii.engine.invocation.InvocationObserver;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
@@ -22,27 +23,20 @@ import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.trigger.Triggers;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
-import jakarta.enterprise.util.TypeLiteral;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.Consumer;
 
 /**
  * One engine's {@link Cluster} on a grid of maps in memory, whose events the tests deliver themselves, in the orders
@@ -69,9 +63,9 @@ class ClusterTest {
     void join() {
         var holder = new Cluster[1];
         var cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
-                new Channels(System::currentTimeMillis), new Direct<>(event -> holder[0].retired(event)));
+                new Channels(System::currentTimeMillis), new DirectEvent<>(event -> holder[0].retired(event)));
         cluster = new Cluster(functions, triggers, triggerRegistry, services, workers, cleanup, invoker, executors,
-                new Direct<>(event -> { }), new Direct<>(event -> { }), Optional.empty(), Optional.of(true),
+                new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), Optional.empty(), Optional.of(true),
                 "test");
         holder[0] = cluster;
         cluster.join(grid);
@@ -293,47 +287,6 @@ class ClusterTest {
 
         @Override
         public void stop() {
-        }
-    }
-
-    /** A CDI event delivered at once to one observer. */
-    private static final class Direct<T> implements Event<T> {
-
-        private final Consumer<T> observer;
-
-        Direct(Consumer<T> observer) {
-            this.observer = observer;
-        }
-
-        @Override
-        public void fire(T event) {
-            observer.accept(event);
-        }
-
-        @Override
-        public <U extends T> CompletionStage<U> fireAsync(U event) {
-            observer.accept(event);
-            return CompletableFuture.completedFuture(event);
-        }
-
-        @Override
-        public <U extends T> CompletionStage<U> fireAsync(U event, NotificationOptions options) {
-            return fireAsync(event);
-        }
-
-        @Override
-        public Event<T> select(Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends T> Event<U> select(Class<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <U extends T> Event<U> select(TypeLiteral<U> subtype, Annotation... qualifiers) {
-            throw new UnsupportedOperationException();
         }
     }
 }
