@@ -18,7 +18,7 @@ const TOKEN_KEY = 'iii-console-token';
 let engine = null;
 let expiry = null;
 
-fetch('settings.json').then(response => response.json()).then(value => { settings = value; }).catch(() => {})
+fetch('settings.json').then(response => response.json()).then(value => { settings = value; showNode(); }).catch(() => {})
   .finally(() => settings.gated ? signIn(tokenFromAddress()) : (engine = new Engine(discoveryEvent, connectionState)));
 setInterval(refresh, 1000);
 $('show-internal').addEventListener('change', render);
@@ -186,8 +186,15 @@ function isConsoleWorker(worker) {
   return worker.isolation === 'console';
 }
 
+/** In a cluster, the engine the page is served by (settings.node is null on one engine). */
+function showNode() {
+  $('node').hidden = !settings.node;
+  $('node').textContent = settings.node ? `node ${settings.node}` : '';
+  $('node').title = 'The cluster node of this engine';
+}
+
 function nodeOf(row) {
-  return row.node ?? settings.node ?? HERE;
+  return !settings.node || row.node === settings.node ? HERE : row.node;
 }
 
 // ---- rendering --------------------------------------------------------------------------------------------------

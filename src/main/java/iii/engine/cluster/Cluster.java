@@ -10,6 +10,7 @@ import iii.engine.protocol.Message.InvocationResult;
 import iii.engine.protocol.Message.InvokeFunction;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.RegisterTriggerType;
+import iii.engine.protocol.Message.TriggerRegistrationResult;
 import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
@@ -46,6 +47,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says so where
@@ -53,15 +55,18 @@ import java.util.logging.Logger;
  * what the other engines' workers register comes back out of it into this engine's registries, where calls find it
  * with the same lock-free lookup as a local entry. A worker of another engine is a {@link Worker#mirror mirror} here:
  * a call routed to it is forwarded to its engine (one message), which calls the function there and sends the answer
- * back (one message). HTTP routes are registered on every engine, for the mirror of the worker that registered them;
- * a worker's trigger type is registered on every engine for its mirror, so a trigger of that type registered on any
- * engine is sent to the provider's engine, which registers it there as that engine's.
+ * back (one message). A worker's trigger type and its triggers (but those of the engine's own types, which fire on
+ * the engine of their worker, other than HTTP routes, which every engine serves) are registered on every engine, for
+ * the mirrors of the workers that registered them: every engine lists them, and the engine of a type's provider tells
+ * it of the triggers of its type, wherever they were registered. A provider's refusal of a trigger parks it on every
+ * engine, and the engine of the trigger's worker tells that worker.
  * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
  * go, and calls waiting on them stop.
  *
- * <p>Function ids keep the engine's rule cluster-wide: the newest registration wins. The grid's map holds the one
- * registration of each id; every engine follows that map's events in order, and a removal names the registration it
- * removes, so a late cleanup never removes a newer one.
+ * <p>Function ids and trigger type ids keep the engine's rule cluster-wide: the newest registration wins. The grid's
+ * map holds the one registration of each id; every engine follows that map's events in order, and a removal names the
+ * registration it removes, so a late cleanup never removes a newer one. An engine whose own registration of a type is
+ * not yet back from the map does not apply another engine's the map reports before it: that one is the older.
  */
 @ApplicationScoped
 public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Triggers.Listener {
@@ -69,6 +74,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private static final Logger LOG = Logger.getLogger(Cluster.class.getName());
     private static final String CALL = "call\n";
     private static final String RESULT = "result\n";
+    private static final String REFUSED = "refused\n";
     /** Most function registrations sent to the grid in one write. */
     private static final int BATCH = 1000;
 
@@ -93,13 +99,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final ConcurrentHashMap<String, ServiceEntry> ownServices = new ConcurrentHashMap<>();
     /** The trigger types this engine's workers provide. */
     private final ConcurrentHashMap<String, TriggerType> ownTypes = new ConcurrentHashMap<>();
-    /**
-     * Each other engine as the owner here of the triggers its workers register for types this engine's workers
-     * provide (not a listed worker).
-     */
-    private final ConcurrentHashMap<String, Worker> engines = new ConcurrentHashMap<>();
+    /** How many of this engine's writes of each trigger type the grid has not reported back yet. */
+    private final ConcurrentHashMap<String, Integer> typeWrites = new ConcurrentHashMap<>();
     /** This engine's workers the other engines know of. */
     private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
+    /** Mirrors made for a registration before their worker's own entry came, until they are checked. */
+    private final Set<Worker> unconfirmed = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Runnable> writes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
@@ -146,6 +151,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                     + e.getMessage() + "): the engine runs as one node", e);
             return;
         }
+        join(found);
+        LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
+                + " engine(s): " + found.nodes());
+    }
+
+    /** Follows {@code found} and puts this engine's registrations into it from now on. */
+    void join(Grid found) {
         Node.local(found.localNode());
         grid = found;
         functions.onEntry(this);
@@ -153,8 +165,6 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         services.onRegister(this::serviceRegistered);
         found.start(this);
         write(found::purge);
-        LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
-                + " engine(s): " + found.nodes());
     }
 
     private static boolean hazelcastPresent() {
@@ -209,10 +219,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         write(() -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text));
     }
 
-    /** The triggers every engine serves: HTTP routes (any engine behind a load balancer answers them). */
     @Override
     public void registered(Trigger trigger, TriggerType type) {
-        if (served(trigger)) {
+        if (shared(trigger, type)) {
             announce(trigger.owner());
             var text = Registrations.trigger(Node.local(), trigger);
             write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
@@ -221,10 +230,21 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void removed(Trigger trigger, TriggerType type) {
-        if (served(trigger)) {
+        if (shared(trigger, type)) {
             var text = Registrations.trigger(Node.local(), trigger);
             write(() -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text));
         }
+    }
+
+    /** A provider of this engine refused a trigger: the other engines park it too (and tell its worker). */
+    @Override
+    public void refused(Trigger trigger, Worker provider, TriggerRegistrationResult result) {
+        if (provider.isMirror()) {
+            return;
+        }
+        var message = REFUSED + Node.local() + "\n" + Codec.encode(result);
+        write(() -> grid.nodes().stream().filter(node -> !node.equals(Node.local()))
+                .forEach(node -> grid.send(node, message)));
     }
 
     private void serviceRegistered(ServiceEntry service) {
@@ -238,12 +258,28 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void typeRegistered(TriggerType type) {
-        if (provides(type)) {
-            announce(type.provider());
-            ownTypes.put(type.id(), type);
-            var text = Registrations.type(Node.local(), type);
-            write(() -> grid.put(Grid.Kind.TYPES, Map.of(type.id(), text)));
+        if (!provides(type)) {
+            // another engine's registration is the newest now
+            ownTypes.remove(type.id());
+            return;
         }
+        announce(type.provider());
+        ownTypes.put(type.id(), type);
+        typeWrites.merge(type.id(), 1, Integer::sum);
+        var text = Registrations.type(Node.local(), type);
+        write(() -> {
+            try {
+                grid.put(Grid.Kind.TYPES, Map.of(type.id(), text));
+            } catch (RuntimeException e) {
+                typeWritten(type.id());
+                throw e;
+            }
+        });
+    }
+
+    /** One of this engine's writes of type {@code id} is in the grid's map (or failed). */
+    private void typeWritten(String id) {
+        typeWrites.computeIfPresent(id, (key, count) -> count > 1 ? count - 1 : null);
     }
 
     @Override
@@ -259,8 +295,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         return type.provider() != null && !type.provider().isMirror();
     }
 
-    private static boolean served(Trigger trigger) {
-        return HttpTriggerType.TYPE.equals(trigger.type()) && trigger.owner() != null && !trigger.owner().isMirror();
+    /**
+     * Whether the other engines know of a trigger: one of this engine's workers', but for the engine's own types
+     * other than HTTP routes (which every engine serves); the others fire on their worker's engine.
+     */
+    private static boolean shared(Trigger trigger, TriggerType type) {
+        return trigger.owner() != null && !trigger.owner().isMirror()
+                && (type == null || type.builtin() == null || HttpTriggerType.TYPE.equals(type.id()));
     }
 
     private static boolean ownsHere(FunctionEntry entry) {
@@ -307,10 +348,6 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
             }
         }
-        // other engines' triggers this worker's types had: their engines place them again with the next provider
-        triggerRegistry.parked().stream().filter(trigger -> engines.containsValue(trigger.owner())).toList()
-                .forEach(trigger -> triggers.unregister(trigger.owner(),
-                        new UnregisterTrigger(trigger.id(), trigger.type())));
         if (announced.remove(worker.id())) {
             write(() -> grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null));
         }
@@ -363,7 +400,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (row.node().equals(Node.local())) {
             return;
         }
-        var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt());
+        var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt(), true);
+        unconfirmed.remove(mirror);
         mirror.metadata(row.metadata());
         metadataUpdated.fire(new WorkerMetadataUpdated(mirror));
     }
@@ -398,9 +436,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                         + mirror + " of engine " + row.node());
             }
         }
-        if (mirror.isRetired()) {
-            functions.removeIfOwner(id, mirror);
-        }
+        settle(mirror);
     }
 
     /** The map says a registration of this engine is the newest: put it back if another one came in before it. */
@@ -434,18 +470,24 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public void servicePut(String id, String value) {
         var row = Registrations.service(value);
         if (!row.node().equals(Node.local())) {
-            services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(),
-                    mirror(row.node(), row.worker(), null, Instant.now())));
+            var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+            services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(), mirror));
+            settle(mirror);
         }
     }
 
     @Override
     public void typePut(String id, String value) {
         var row = Registrations.type(value);
-        if (!row.node().equals(Node.local())) {
-            triggers.registerType(mirror(row.node(), row.worker(), null, Instant.now()), new RegisterTriggerType(id,
-                    row.description(), row.triggerRequestFormat(), row.callRequestFormat()));
+        if (row.node().equals(Node.local())) {
+            typeWritten(id);
+            return;
         }
+        var mirror = mirror(row.node(), row.worker(), null, Instant.now());
+        // while a write of this engine's is on its way, the map's events before it are of older registrations
+        triggers.registerType(mirror, new RegisterTriggerType(id, row.description(), row.triggerRequestFormat(),
+                row.callRequestFormat()), () -> !typeWrites.containsKey(id));
+        settle(mirror);
     }
 
     @Override
@@ -465,6 +507,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
         triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
+        settle(mirror);
     }
 
     @Override
@@ -478,6 +521,14 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */
     private Worker mirror(String node, UUID id, String ipAddress, Instant connectedAt) {
+        return mirror(node, id, ipAddress, connectedAt, false);
+    }
+
+    /**
+     * A mirror made for a registration before the worker's own entry came may be one of a worker that has left
+     * already (the grid's maps have no order between them): it is checked, once what it came with is registered.
+     */
+    private Worker mirror(String node, UUID id, String ipAddress, Instant connectedAt, boolean listed) {
         var existing = mirrors.get(id);
         if (existing != null) {
             return existing;
@@ -489,9 +540,34 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (mirror != null) {
             return mirror;
         }
+        if (!listed) {
+            unconfirmed.add(made);
+        }
         workers.add(made);
         connected.fire(new WorkerConnected(made));
         return made;
+    }
+
+    /**
+     * After a registration for {@code mirror}: if its worker has left meanwhile, what came with it goes too; if the
+     * mirror was made for it, it stays only if the worker's entry is in the grid (its removal, if it comes later,
+     * retires the mirror then).
+     */
+    private void settle(Worker mirror) {
+        if (mirror.isRetired()) {
+            cleanup.sweep(mirror);
+        } else if (unconfirmed.remove(mirror)) {
+            try {
+                executors.executor().execute(() -> {
+                    if (!grid.contains(Grid.Kind.WORKERS, mirror.id().toString())
+                            && mirrors.remove(mirror.id(), mirror)) {
+                        cleanup.retire(mirror);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // the engine is stopping
+            }
+        }
     }
 
     @Override
@@ -505,10 +581,6 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         for (var mirror : gone) {
             mirrors.remove(mirror.id(), mirror);
             cleanup.retire(mirror);
-        }
-        var engine = engines.remove(node);
-        if (engine != null) {
-            triggers.workerLeft(engine);
         }
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
@@ -539,6 +611,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             again.clear();
             ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
             grid.put(Grid.Kind.TYPES, again);
+            again.clear();
+            Stream.concat(triggerRegistry.live().stream(), triggerRegistry.parked().stream())
+                    .filter(trigger -> shared(trigger, triggerRegistry.type(trigger.type())))
+                    .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
+            grid.put(Grid.Kind.TRIGGERS, again);
         });
     }
 
@@ -579,6 +656,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 var workerEnd = message.indexOf('\n', originEnd + 1);
                 called(message.substring(CALL.length(), originEnd), message.substring(originEnd + 1, workerEnd),
                         message.substring(workerEnd + 1));
+            } else if (message.startsWith(REFUSED)) {
+                var originEnd = message.indexOf('\n', REFUSED.length());
+                refusedThere(message.substring(REFUSED.length(), originEnd), message.substring(originEnd + 1));
             } else if (message.startsWith(RESULT)) {
                 var workerEnd = message.indexOf('\n', RESULT.length());
                 answered(UUID.fromString(message.substring(RESULT.length(), workerEnd)),
@@ -589,21 +669,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
     }
 
-    /**
-     * Another engine sent a frame to this engine's worker {@code workerId}: a call (made here, answered there), or a
-     * trigger of its workers for a type this engine's worker provides (registered here as the other engine's).
-     */
+    /** Another engine sent a call to this engine's worker {@code workerId}: made here, answered there. */
     private void called(String origin, String workerId, String frame) {
-        var message = Codec.decode(frame);
-        if (message instanceof RegisterTrigger trigger) {
-            triggers.register(engine(origin), trigger);
-            return;
-        }
-        if (message instanceof UnregisterTrigger trigger) {
-            triggers.unregister(engine(origin), trigger);
-            return;
-        }
-        if (!(message instanceof InvokeFunction call)) {
+        if (!(Codec.decode(frame) instanceof InvokeFunction call)) {
             return;
         }
         invoker.invoke(new Call(call.invocationId(), call.functionId(), call.data(), call.traceparent(),
@@ -612,13 +680,16 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                         outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
     }
 
-    private Worker engine(String node) {
-        return engines.computeIfAbsent(node, id -> {
-            var channel = new MirrorChannel(id);
-            var engine = Worker.mirror(UUID.fromString(id), id, Instant.now(), null, channel);
-            channel.worker = engine;
-            return engine;
-        });
+    /** The provider of a trigger's type on engine {@code origin} refused it: parked here too, as it is there. */
+    private void refusedThere(String origin, String frame) {
+        if (!(Codec.decode(frame) instanceof TriggerRegistrationResult result)) {
+            return;
+        }
+        var trigger = triggerRegistry.trigger(result.id());
+        var type = trigger == null ? null : triggerRegistry.type(trigger.type());
+        if (type != null && type.provider() != null && type.provider().node().equals(origin)) {
+            triggers.providerResult(type.provider(), result);
+        }
     }
 
     private void answered(UUID workerId, String frame) {

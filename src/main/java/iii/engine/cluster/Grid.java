@@ -61,6 +61,9 @@ interface Grid {
      */
     void remove(Kind kind, String id, String value);
 
+    /** Whether one map has an entry {@code id} (a remote read: never on the call path). */
+    boolean contains(Kind kind, String id);
+
     /** Removes the entries of engines that are no longer members (one engine does it; the others return). */
     void purge();
 

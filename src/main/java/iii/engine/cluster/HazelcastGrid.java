@@ -166,6 +166,11 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
+    public boolean contains(Kind kind, String id) {
+        return maps.get(kind).containsKey(id);
+    }
+
+    @Override
     public void purge() {
         var members = hazelcast.getCluster().getMembers();
         if (members.isEmpty() || !members.iterator().next().localMember()) {

@@ -1,7 +1,9 @@
 package iii.engine.console;
 
 import iii.engine.access.Authenticator;
+import iii.engine.cluster.Cluster;
 import iii.engine.http.HttpTriggerConfig;
+import iii.engine.registry.Node;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
@@ -24,6 +26,8 @@ public class ConsoleSettings extends HttpServlet {
     HttpTriggerConfig http;
     @Inject
     Authenticator authenticator;
+    @Inject
+    Cluster cluster;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -32,7 +36,7 @@ public class ConsoleSettings extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write(Json.createObjectBuilder()
                 .add("http_port", http.port())
-                .add("node", JsonValue.NULL)
+                .add("node", cluster.clustered() ? Json.createValue(Node.local()) : JsonValue.NULL)
                 .add("gated", authenticator.isGated(request))
                 .build().toString());
     }

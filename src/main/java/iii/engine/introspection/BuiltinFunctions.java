@@ -281,7 +281,7 @@ public class BuiltinFunctions {
                 .forEach(trigger -> {
                     var row = Rows.trigger(trigger);
                     rows.add(JSON.createObjectBuilder(row).add("config_summary", summary(trigger.config()))
-                            .add("parked", triggers.type(trigger.type()) == null));
+                            .add("parked", !triggers.isLive(trigger)));
                 });
         return object("registered_triggers", rows);
     }

@@ -61,16 +61,24 @@ public class WorkerCleanup {
         if (!worker.retire()) {
             return;
         }
-        for (var id : worker.functionIds()) {
-            functions.removeIfOwner(id, worker);
-        }
+        sweep(worker);
         invoker.haltAll(worker);
-        triggers.workerLeft(worker);
-        services.removeWorker(worker);
         channels.removeOwnedBy(worker);
         workers.remove(worker);
         LOG.info(() -> "Worker " + worker + " disconnected; its " + worker.functionIds().size()
                 + " function(s) and triggers removed");
         retired.fire(new WorkerRetired(worker));
+    }
+
+    /**
+     * Removes the functions, triggers, trigger types and services registered for {@code worker}: its cleanup's first
+     * steps, and again for what came in for it after its cleanup ran.
+     */
+    public void sweep(Worker worker) {
+        for (var id : worker.functionIds()) {
+            functions.removeIfOwner(id, worker);
+        }
+        triggers.workerLeft(worker);
+        services.removeWorker(worker);
     }
 }

@@ -37,7 +37,10 @@ public class TriggerRegistry {
     public record Activation(TriggerType replaced, List<Trigger> deliver) {
     }
 
-    /** A worker left: the instances it registered, and other workers' instances parked because it provided their type. */
+    /**
+     * A worker left: the instances it registered (live and parked), and other workers' instances parked because it
+     * provided their type.
+     */
     public record Departure(List<Removal> removed, List<Trigger> parked) {
     }
 
@@ -53,6 +56,11 @@ public class TriggerRegistry {
     public Trigger trigger(String id) {
         var trigger = live.get(id);
         return trigger != null ? trigger : parked.get(id);
+    }
+
+    /** Whether {@code trigger} is live (a parked one waits for its type, or for its provider to accept it). */
+    public boolean isLive(Trigger trigger) {
+        return live.get(trigger.id()) == trigger;
     }
 
     public Collection<Trigger> live() {
@@ -170,7 +178,13 @@ public class TriggerRegistry {
                 removed.add(new Removal(trigger, types.get(trigger.type())));
                 return true;
             });
-            parked.values().removeIf(trigger -> trigger.owner() == worker);
+            parked.values().removeIf(trigger -> {
+                if (trigger.owner() != worker) {
+                    return false;
+                }
+                removed.add(new Removal(trigger, null));
+                return true;
+            });
             var parkedNow = new ArrayList<Trigger>();
             types.values().removeIf(type -> {
                 if (type.provider() != worker) {

@@ -20,12 +20,14 @@ import jakarta.inject.Inject;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 /**
  * Trigger types and their instances across workers: tells providers which instances exist, parks instances whose
  * type is missing and activates them when a provider registers it, and re-parks other workers' instances when a
- * provider leaves. State lives in {@link TriggerRegistry}; this class does the talking, outside its lock.
+ * provider leaves. State lives in {@link TriggerRegistry}; this class does the talking, outside its lock. A provider
+ * or an owner that is a {@link Worker#isMirror mirror} is told nothing here: its own engine tells it.
  */
 @ApplicationScoped
 public class Triggers {
@@ -35,9 +37,12 @@ public class Triggers {
     private TriggerRegistry registry;
     private BadInputLog badInput;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Held while a worker's type is put in the registry and the listeners hear of it. */
+    private final Object typeLock = new Object();
 
     /**
-     * Told of each instance placed with its type, of each such instance removed, and of each type a worker registers
+     * Told of each instance placed (with its type, null when parked), of each instance removed (with the type it was
+     * live under, null when it was parked), of each instance a provider refused, and of each type a worker registers
      * or unregisters.
      */
     public interface Listener {
@@ -46,6 +51,10 @@ public class Triggers {
 
         void removed(Trigger trigger, TriggerType type);
 
+        /** {@code provider} refused {@code trigger}, which is parked now. */
+        void refused(Trigger trigger, Worker provider, TriggerRegistrationResult result);
+
+        /** Called while no other worker's type is being registered. */
         void typeRegistered(TriggerType type);
 
         void typeUnregistered(TriggerType type);
@@ -70,18 +79,32 @@ public class Triggers {
     }
 
     public void registerType(Worker provider, RegisterTriggerType message) {
+        registerType(provider, message, () -> true);
+    }
+
+    /**
+     * Registers the type only if {@code still} holds when it is about to go in, checked while no other worker's type
+     * is being registered (the registration of the newest of two races is never undone by the older one's).
+     */
+    public void registerType(Worker provider, RegisterTriggerType message, BooleanSupplier still) {
         var existing = registry.type(message.id());
         if (existing != null && existing.builtin() != null) {
             badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_TYPE_RESERVED,
                     () -> "Worker " + provider + " tried to replace built-in trigger type " + message.id());
-            provider.send(Codec.encode(new Message.Error(ErrorCode.INVALID_MESSAGE.body(
-                    "trigger type " + message.id() + " is provided by the engine and cannot be replaced"))));
+            tell(provider, new Message.Error(ErrorCode.INVALID_MESSAGE.body(
+                    "trigger type " + message.id() + " is provided by the engine and cannot be replaced")));
             return;
         }
         var type = new TriggerType(message.id(), message.description(), message.triggerRequestFormat(),
                 message.callRequestFormat(), provider, null);
-        var activation = registry.addType(type);
-        listeners.forEach(listener -> listener.typeRegistered(type));
+        TriggerRegistry.Activation activation;
+        synchronized (typeLock) {
+            if (!still.getAsBoolean()) {
+                return;
+            }
+            activation = registry.addType(type);
+            listeners.forEach(listener -> listener.typeRegistered(type));
+        }
         LOG.log(provider.registrationLogLevel(), () -> "Trigger type " + message.id() + " registered by worker " + provider);
         activation.deliver().forEach(trigger -> deliver(provider, trigger));
     }
@@ -106,8 +129,8 @@ public class Triggers {
             } catch (TriggerRejectedException e) {
                 badInput.report(LOG, from.badInput(), BadInput.TRIGGER_REFUSED, () -> "Trigger " + trigger.id()
                         + " of type " + trigger.type() + " of worker " + from + " refused: " + e.getMessage());
-                from.send(Codec.encode(new TriggerRegistrationResult(trigger.id(), trigger.type(),
-                        trigger.functionId(), ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage()))));
+                tell(from, new TriggerRegistrationResult(trigger.id(), trigger.type(), trigger.functionId(),
+                        ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage())));
                 return;
             }
         }
@@ -116,6 +139,7 @@ public class Triggers {
         if (replaced != null && replaced.type() != null && replaced.type() != placement.type()) {
             forget(replaced);
         }
+        listeners.forEach(listener -> listener.registered(trigger, placement.type()));
         if (placement.type() == null) {
             LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " of worker " + from
                     + " parked until a worker provides type " + trigger.type());
@@ -123,7 +147,6 @@ public class Triggers {
         }
         LOG.log(from.registrationLogLevel(), () -> "Trigger " + trigger.id() + " (" + trigger.type() + " -> "
                 + trigger.functionId() + ") registered by worker " + from);
-        listeners.forEach(listener -> listener.registered(trigger, placement.type()));
         if (placement.type().provider() != null) {
             deliver(placement.type().provider(), trigger);
         }
@@ -147,10 +170,13 @@ public class Triggers {
         if (trigger == null) {
             return;
         }
-        badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_REFUSED,
-                () -> "Worker " + provider + " refused trigger " + trigger.id() + ": " + result.error());
-        if (trigger.owner() != null && trigger.owner() != provider) {
-            trigger.owner().send(Codec.encode(result));
+        if (!provider.isMirror()) {
+            badInput.report(LOG, provider.badInput(), BadInput.TRIGGER_REFUSED,
+                    () -> "Worker " + provider + " refused trigger " + trigger.id() + ": " + result.error());
+        }
+        listeners.forEach(listener -> listener.refused(trigger, provider, result));
+        if (trigger.owner() != provider) {
+            tell(trigger.owner(), result);
         }
     }
 
@@ -167,19 +193,26 @@ public class Triggers {
     private void forget(TriggerRegistry.Removal removal) {
         var type = removal.type();
         var trigger = removal.trigger();
+        listeners.forEach(listener -> listener.removed(trigger, type));
         if (type == null) {
             return;
         }
-        listeners.forEach(listener -> listener.removed(trigger, type));
         if (type.builtin() != null) {
             type.builtin().unregister(trigger);
         } else if (type.provider() != trigger.owner() || !trigger.owner().isRetired()) {
-            type.provider().send(Codec.encode(new UnregisterTrigger(trigger.id(), trigger.type())));
+            tell(type.provider(), new UnregisterTrigger(trigger.id(), trigger.type()));
         }
     }
 
     private static void deliver(Worker provider, Trigger trigger) {
-        provider.send(Codec.encode(new RegisterTrigger(trigger.id(), trigger.type(), trigger.functionId(),
-                trigger.config(), trigger.metadata())));
+        tell(provider, new RegisterTrigger(trigger.id(), trigger.type(), trigger.functionId(), trigger.config(),
+                trigger.metadata()));
+    }
+
+    /** Sends {@code message} to a worker of this engine (a mirror's own engine tells it); none to the engine. */
+    private static void tell(Worker worker, Message message) {
+        if (worker != null && !worker.isMirror()) {
+            worker.send(Codec.encode(message));
+        }
     }
 }

@@ -275,11 +275,11 @@ public final class TestEngine implements AutoCloseable {
     }
 
     /** A CDI event delivered synchronously to one observer. */
-    static final class DirectEvent<T> implements Event<T> {
+    public static final class DirectEvent<T> implements Event<T> {
 
         private final Consumer<T> observer;
 
-        DirectEvent(Consumer<T> observer) {
+        public DirectEvent(Consumer<T> observer) {
             this.observer = observer;
         }
 

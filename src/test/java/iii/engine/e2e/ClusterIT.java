@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -346,6 +347,153 @@ class ClusterIT {
         var fired = next.fireTrigger(type, JsonKit.obj("n", 2), "call");
         assertEquals(1, JsonKit.objects(fired, "fired").size(), fired::toString);
         subscriber.awaitInvoked(fn, Duration.ofSeconds(10));
+    }
+
+    private static List<JsonObject> registeredTriggers(NodeWorker observer, String functionId) {
+        var listing = observer.call("engine::registered-triggers::list", JsonKit.obj("include_parked", true));
+        return JsonKit.objects(listing, "result.registered_triggers").stream()
+                .filter(row -> functionId.equals(JsonKit.str(row, "function_id"))).toList();
+    }
+
+    private static Optional<JsonObject> triggerType(NodeWorker observer, String type) {
+        return row(observer.call("engine::trigger-types::list", JsonKit.obj()), "result.trigger_types", "id", type);
+    }
+
+    private static String nodeOf(NodeWorker observer, NodeWorker worker) {
+        var listing = observer.listWorkers();
+        return row(listing, "workers", "id", worker.workerId()).map(r -> JsonKit.str(r, "node"))
+                .orElseThrow(() -> new AssertionError(worker.workerId() + " not listed: " + listing));
+    }
+
+    private static Predicate<JsonObject> delivered(String type, String functionId) {
+        return e -> "registerTrigger".equals(NodeWorker.type(e)) && type.equals(JsonKit.str(e, "type_id"))
+                && functionId.equals(JsonKit.str(e, "trigger.function_id"));
+    }
+
+    @Test
+    @Order(10)
+    void a_trigger_refused_by_its_provider_on_the_other_engine_is_parked_on_both_and_its_worker_is_told() {
+        var provider = worker(Sdk.V0_22_1, b, "cluster-picky-provider");
+        var subscriber = worker(Sdk.V0_22_1, a, "cluster-refused-subscriber");
+        var type = "cluster-picky-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("refused");
+        provider.registerTriggerType(type, "fail_register", "unknown account");
+        Await.untilTrue(type + " listed on A", LISTED, () -> triggerType(subscriber, type).isPresent());
+        subscriber.registerTrigger(type, fn, JsonKit.obj("account", "nope"));
+
+        provider.await(delivered(type, fn), LISTED, "the trigger at its provider");
+        var told = subscriber.await(e -> "console".equals(NodeWorker.type(e))
+                && String.valueOf(JsonKit.str(e, "text")).contains("Trigger registration failed")
+                && String.valueOf(JsonKit.str(e, "text")).contains("unknown account"), LISTED,
+                "the 0.22.1 SDK logs the refusal forwarded to it");
+        for (var observer : List.of(subscriber, provider)) {
+            Await.untilTrue("the trigger parked, as seen by " + observer.name(), LISTED, () -> {
+                var rows = registeredTriggers(observer, fn);
+                return rows.size() == 1 && JsonKit.isTrue(rows.get(0), "parked");
+            });
+        }
+        assertEquals(1, provider.events(delivered(type, fn)).size(), provider::diagnostics);
+        assertTrue(told.toString().contains(type), told::toString);
+    }
+
+    @Test
+    @Order(11)
+    void a_trigger_type_registered_on_both_engines_at_once_ends_with_one_provider_that_got_each_trigger_once() {
+        var onA = worker(Sdk.V0_22_1, a, "cluster-race-a");
+        var onB = worker(Sdk.V0_22_1, b, "cluster-race-b");
+        var subscriber = worker(Sdk.V0_11_6, a, "cluster-race-subscriber");
+        for (int round = 0; round < 8; round++) {
+            var type = "cluster-race-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+            var before = fid("before-" + round);
+            var after = fid("after-" + round);
+            subscriber.registerTrigger(type, before, JsonKit.obj("round", round));
+            Await.untilTrue(before + " listed on B", LISTED, () -> registeredTriggers(onB, before).size() == 1);
+
+            var fromA = onA.requestAsync(NodeWorker.command("registerTriggerType", "type_id", type));
+            var fromB = onB.requestAsync(NodeWorker.command("registerTriggerType", "type_id", type));
+            onA.join(fromA, LISTED, "registerTriggerType on A");
+            onB.join(fromB, LISTED, "registerTriggerType on B");
+
+            var winnerId = Await.until(type + " provided by one worker on both engines", LISTED, () -> {
+                var seenOnA = triggerType(onA, type).map(r -> JsonKit.str(r, "worker_id"));
+                var seenOnB = triggerType(onB, type).map(r -> JsonKit.str(r, "worker_id"));
+                return seenOnA.isPresent() && seenOnA.equals(seenOnB) ? seenOnA : Optional.<String>empty();
+            });
+            var winner = winnerId.equals(onA.workerId()) ? onA : onB;
+            var loser = winner == onA ? onB : onA;
+            assertEquals(winner.workerId(), winnerId);
+            winner.await(delivered(type, before), LISTED, "the trigger at the provider that won");
+            // a trigger registered now reaches only the provider that won, after anything sent before it
+            subscriber.registerTrigger(type, after, JsonKit.obj("round", round));
+            winner.await(delivered(type, after), LISTED, "the later trigger at the provider that won");
+
+            var lastRound = round;
+            assertEquals(1, winner.events(delivered(type, before)).size(), () -> "round " + lastRound + ": "
+                    + winner.diagnostics());
+            assertEquals(1, winner.events(delivered(type, after)).size(), winner::diagnostics);
+            assertTrue(loser.events(delivered(type, after)).isEmpty(), loser::diagnostics);
+            assertEquals(Optional.of(winnerId), triggerType(onA, type).map(r -> JsonKit.str(r, "worker_id")));
+            assertEquals(Optional.of(winnerId), triggerType(onB, type).map(r -> JsonKit.str(r, "worker_id")));
+        }
+    }
+
+    @Test
+    @Order(12)
+    void triggers_are_listed_once_on_each_engine_with_the_node_of_the_worker_that_registered_them() {
+        var providerB = worker(Sdk.V0_22_1, b, "cluster-listed-provider-b");
+        var providerA = worker(Sdk.V0_22_1, a, "cluster-listed-provider-a");
+        var subscriberA = worker(Sdk.V0_11_6, a, "cluster-listed-subscriber-a");
+        var subscriberB = worker(Sdk.V0_22_1, b, "cluster-listed-subscriber-b");
+        var typeB = "cluster-listed-b-" + UUID.randomUUID().toString().substring(0, 8);
+        var typeA = "cluster-listed-a-" + UUID.randomUUID().toString().substring(0, 8);
+        providerB.registerTriggerType(typeB);
+        providerA.registerTriggerType(typeA);
+        var fromAToB = fid("a-to-b");
+        var fromBToB = fid("b-to-b");
+        var fromAToA = fid("a-to-a");
+        subscriberA.registerTrigger(typeB, fromAToB, JsonKit.obj());
+        subscriberB.registerTrigger(typeB, fromBToB, JsonKit.obj());
+        subscriberA.registerTrigger(typeA, fromAToA, JsonKit.obj());
+        providerB.await(delivered(typeB, fromAToB), LISTED, "A's trigger at B's provider");
+        providerB.await(delivered(typeB, fromBToB), LISTED, "B's trigger at B's provider");
+        providerA.await(delivered(typeA, fromAToA), LISTED, "A's trigger at A's provider");
+
+        var nodeA = nodeOf(providerA, subscriberA);
+        var nodeB = nodeOf(providerA, subscriberB);
+        assertNotEquals(nodeA, nodeB);
+        var expected = Map.of(fromAToB, subscriberA, fromBToB, subscriberB, fromAToA, subscriberA);
+        for (var observer : List.of(providerA, providerB)) {
+            for (var entry : expected.entrySet()) {
+                var owner = entry.getValue();
+                var node = owner == subscriberA ? nodeA : nodeB;
+                var rows = Await.until(entry.getKey() + " listed by " + observer.name(), LISTED, () -> {
+                    var found = registeredTriggers(observer, entry.getKey());
+                    return found.isEmpty() ? Optional.<List<JsonObject>>empty() : Optional.of(found);
+                });
+                assertEquals(1, rows.size(), rows::toString);
+                var row = rows.get(0);
+                assertEquals(owner.workerId(), JsonKit.str(row, "worker_id"), row::toString);
+                assertEquals(node, JsonKit.str(row, "node"), row::toString);
+                assertFalse(JsonKit.isTrue(row, "parked"), row::toString);
+            }
+        }
+        assertEquals(1, providerB.events(delivered(typeB, fromAToB)).size(), providerB::diagnostics);
+        assertTrue(providerB.events(delivered(typeA, fromAToA)).isEmpty(), providerB::diagnostics);
+    }
+
+    @Test
+    @Order(13)
+    void the_console_settings_name_this_engines_node() throws Exception {
+        var onA = worker(Sdk.V0_22_1, a, "cluster-console-a");
+        var onB = worker(Sdk.V0_22_1, b, "cluster-console-b");
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (var engine : List.of(a, b)) {
+            var local = engine == a ? onA : onB;
+            var response = get(http, URI.create("http://127.0.0.1:" + engine.port + "/console/settings.json"));
+            assertEquals(200, response.statusCode(), response::body);
+            var settings = JsonKit.parseObject(response.body());
+            assertEquals(nodeOf(local, local), JsonKit.str(settings, "node"), response::body);
+        }
     }
 
     @Test

@@ -1,0 +1,292 @@
+package iii.engine.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import iii.engine.badinput.BadInputLog;
+import iii.engine.channel.Channels;
+import iii.engine.config.EngineConfig;
+import iii.engine.config.EngineExecutors;
+import iii.engine.core.TestEngine.DirectEvent;
+import iii.engine.invocation.InvocationObserver;
+import iii.engine.invocation.Invoker;
+import iii.engine.lifecycle.WorkerCleanup;
+import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.protocol.Message.RegisterTriggerType;
+import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.ServiceRegistry;
+import iii.engine.registry.TriggerRegistry;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
+import iii.engine.registry.WorkerRegistry;
+import iii.engine.trigger.Triggers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * One engine's {@link Cluster} on a grid of maps in memory, whose events the tests deliver themselves, in the orders
+ * the grid's unordered maps and racing engines can produce.
+ */
+class ClusterTest {
+
+    private static final String THERE = "engine-there";
+
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    private final EngineExecutors executors = new EngineExecutors(Runnable::run, scheduler);
+    private final BadInputLog badInput = new BadInputLog(executors);
+    private final WorkerRegistry workers = new WorkerRegistry();
+    private final FunctionRegistry functions = new FunctionRegistry();
+    private final TriggerRegistry triggerRegistry = new TriggerRegistry();
+    private final ServiceRegistry services = new ServiceRegistry();
+    private final Triggers triggers = new Triggers(triggerRegistry, badInput);
+    private final Invoker invoker = new Invoker(functions, new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0,
+            1L << 26), executors, InvocationObserver.NONE, badInput);
+    private final MapGrid grid = new MapGrid();
+    private Cluster cluster;
+
+    @BeforeEach
+    void join() {
+        var holder = new Cluster[1];
+        var cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
+                new Channels(System::currentTimeMillis), new DirectEvent<>(event -> holder[0].retired(event)));
+        cluster = new Cluster(functions, triggers, triggerRegistry, services, workers, cleanup, invoker, executors,
+                new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), Optional.empty(), Optional.of(true),
+                "test");
+        holder[0] = cluster;
+        cluster.join(grid);
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private static String workerText() {
+        return "{\"node\":\"" + THERE + "\",\"name\":\"there\",\"connected_at_ms\":0}";
+    }
+
+    private static String entryText(UUID worker) {
+        return "{\"node\":\"" + THERE + "\",\"worker\":\"" + worker + "\"}";
+    }
+
+    @Test
+    void a_function_that_comes_after_its_worker_left_leaves_no_stand_in() {
+        var worker = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(worker.toString(), workerText());
+        cluster.workerPut(worker.toString(), workerText());
+        grid.map(Grid.Kind.WORKERS).remove(worker.toString());
+        cluster.workerRemoved(worker.toString(), workerText());
+
+        cluster.functionPut("late::f", entryText(worker));
+        cluster.servicePut("late", "{\"node\":\"" + THERE + "\",\"worker\":\"" + worker + "\",\"name\":\"late\"}");
+
+        assertNull(workers.get(worker), "no stand-in of the departed worker");
+        assertNull(functions.get("late::f"));
+        assertTrue(services.all().isEmpty());
+    }
+
+    @Test
+    void a_function_that_comes_before_its_worker_keeps_the_mirror_until_the_worker_leaves() {
+        var worker = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(worker.toString(), workerText());
+
+        cluster.functionPut("early::f", entryText(worker));
+        assertNotNull(workers.get(worker));
+        assertSame(workers.get(worker), functions.get("early::f").owner());
+        cluster.workerPut(worker.toString(), workerText());
+        assertEquals("there", workers.get(worker).metadata().name());
+
+        grid.map(Grid.Kind.WORKERS).remove(worker.toString());
+        cluster.workerRemoved(worker.toString(), workerText());
+        assertNull(workers.get(worker));
+        assertNull(functions.get("early::f"));
+    }
+
+    @Test
+    void functions_racing_their_workers_departure_never_leave_a_stand_in() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            var worker = UUID.randomUUID();
+            var id = "race::f" + round;
+            grid.map(Grid.Kind.WORKERS).put(worker.toString(), workerText());
+            cluster.workerPut(worker.toString(), workerText());
+            var start = new CyclicBarrier(2);
+            var registering = new Thread(() -> {
+                await(start);
+                cluster.functionPut(id, entryText(worker));
+            });
+            registering.start();
+            await(start);
+            grid.map(Grid.Kind.FUNCTIONS).remove(id);
+            grid.map(Grid.Kind.WORKERS).remove(worker.toString());
+            cluster.workerRemoved(worker.toString(), workerText());
+            registering.join();
+
+            assertNull(workers.get(worker), "round " + round);
+            assertNull(functions.get(id), "round " + round);
+        }
+        assertTrue(workers.all().isEmpty());
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void another_engines_type_the_map_reports_before_this_engines_own_write_is_older_and_not_applied() {
+        var provider = new Recording();
+        var local = new Worker(provider, "127.0.0.1");
+        workers.add(local);
+        var consumer = new Worker(new Recording(), "127.0.0.1");
+        workers.add(consumer);
+        triggers.register(consumer, new RegisterTrigger("t1", "raced", "f", null, null));
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        grid.holdWrites = true;
+
+        triggers.registerType(local, new RegisterTriggerType("raced", "here", null, null));
+        cluster.typePut("raced", entryText(there));
+        assertSame(local, triggerRegistry.type("raced").provider(), "the older registration is not applied");
+        grid.release();
+        cluster.typePut("raced", grid.map(Grid.Kind.TYPES).get("raced"));
+
+        assertSame(local, triggerRegistry.type("raced").provider());
+        assertEquals(1, provider.frames("registertrigger").size(), provider.frames::toString);
+
+        cluster.typePut("raced", entryText(there));
+        var newer = triggerRegistry.type("raced").provider();
+        assertEquals(there, newer.id(), "a registration after this engine's is the newest");
+        assertTrue(newer.isMirror());
+        assertEquals(1, provider.frames("registertrigger").size(), provider.frames::toString);
+    }
+
+    @Test
+    void a_registration_of_another_engine_after_this_engines_own_one_is_applied() {
+        var local = new Worker(new Recording(), "127.0.0.1");
+        workers.add(local);
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+
+        triggers.registerType(local, new RegisterTriggerType("later", "here", null, null));
+        cluster.typePut("later", grid.map(Grid.Kind.TYPES).get("later"));
+        cluster.typePut("later", entryText(there));
+
+        assertEquals(there, triggerRegistry.type("later").provider().id());
+    }
+
+    /** A worker's socket that keeps what the engine sent it. */
+    private static final class Recording implements WorkerChannel {
+
+        final List<String> frames = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void send(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void close(String reason) {
+        }
+
+        List<String> frames(String type) {
+            return frames.stream().filter(frame -> frame.contains("\"type\":\"" + type + "\"")).toList();
+        }
+    }
+
+    /** The grid's maps in memory; its events are the tests' to deliver. */
+    private static final class MapGrid implements Grid {
+
+        private final EnumMap<Kind, Map<String, String>> maps = new EnumMap<>(Kind.class);
+        private final List<Runnable> held = new ArrayList<>();
+        volatile boolean holdWrites;
+
+        MapGrid() {
+            for (var kind : Kind.values()) {
+                maps.put(kind, new ConcurrentHashMap<>());
+            }
+        }
+
+        Map<String, String> map(Kind kind) {
+            return maps.get(kind);
+        }
+
+        /** Makes the writes held so far. */
+        synchronized void release() {
+            holdWrites = false;
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+
+        @Override
+        public String localNode() {
+            return "engine-here";
+        }
+
+        @Override
+        public void start(Inbound inbound) {
+        }
+
+        @Override
+        public synchronized void put(Kind kind, Map<String, String> values) {
+            Runnable write = () -> maps.get(kind).putAll(values);
+            if (holdWrites) {
+                held.add(write);
+            } else {
+                write.run();
+            }
+        }
+
+        @Override
+        public void remove(Kind kind, String id, String value) {
+            if (value == null) {
+                maps.get(kind).remove(id);
+            } else {
+                maps.get(kind).remove(id, value);
+            }
+        }
+
+        @Override
+        public boolean contains(Kind kind, String id) {
+            return maps.get(kind).containsKey(id);
+        }
+
+        @Override
+        public void purge() {
+        }
+
+        @Override
+        public void send(String node, String message) {
+        }
+
+        @Override
+        public List<String> nodes() {
+            return List.of("engine-here", THERE);
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+}
