@@ -191,6 +191,16 @@ final class HazelcastGrid implements Grid {
         }
     }
 
+    /**
+     * One message on the engine's topic, published on the calling thread: Hazelcast writes it to the member's
+     * connection there and then (its write-through; with {@code hazelcast.io.write.through=false} an I/O thread
+     * would take it over, one more thread hand-off per message, measured slower), and the target runs the listener
+     * on the event thread of that topic, in the order sent. {@code publishAsync} is the same call for a plain topic.
+     * A member-targeted executor cannot carry the message here: Payara's Hazelcast loads the classes of what it
+     * reads with the server's common class loader, which does not see the engine's, so a task of the engine's
+     * fails with ClassNotFoundException on the target (and it would add a response per message and a second
+     * thread hand-off on the target).
+     */
     @Override
     public void send(String node, String message) {
         topic(node).publish(message);
