@@ -152,7 +152,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         triggers.onTrigger(this);
         services.onRegister(this::serviceRegistered);
         found.start(this);
-        write(found::purge);
+        write(() -> found.purge(true));
         LOG.info(() -> "Engine " + Node.local() + " is in the cluster " + name + " with " + found.nodes().size()
                 + " engine(s): " + found.nodes());
     }
@@ -357,10 +357,19 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     // ---- the other engines' registrations, in from the grid
 
+    /**
+     * Whether an entry of {@code node} belongs to another engine of the cluster now: not to this one, nor to one
+     * that has left (an entry written just before its engine left, or one that a merge brings back under an
+     * engine's former id, is not made a mirror; the purge removes it).
+     */
+    private boolean elsewhere(String node) {
+        return !node.equals(Node.local()) && grid.member(node);
+    }
+
     @Override
     public void workerPut(String id, String value) {
         var row = Registrations.worker(id, value);
-        if (row.node().equals(Node.local())) {
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt());
@@ -384,6 +393,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var row = Registrations.function(value);
         if (row.node().equals(Node.local())) {
             restoreOwn(id, row.worker());
+            return;
+        }
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
@@ -433,7 +445,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void servicePut(String id, String value) {
         var row = Registrations.service(value);
-        if (!row.node().equals(Node.local())) {
+        if (elsewhere(row.node())) {
             services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(),
                     mirror(row.node(), row.worker(), null, Instant.now())));
         }
@@ -442,7 +454,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void typePut(String id, String value) {
         var row = Registrations.type(value);
-        if (!row.node().equals(Node.local())) {
+        if (elsewhere(row.node())) {
             triggers.registerType(mirror(row.node(), row.worker(), null, Instant.now()), new RegisterTriggerType(id,
                     row.description(), row.triggerRequestFormat(), row.callRequestFormat()));
         }
@@ -460,7 +472,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void triggerPut(String id, String value) {
         var row = Registrations.trigger(value);
-        if (row.node().equals(Node.local())) {
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
@@ -512,16 +524,17 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
-        write(grid::purge);
+        write(() -> grid.purge(true));
     }
 
     @Override
     public void merged() {
+        var former = Node.local();
         Node.local(grid.localNode());
         LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
+                + (former.equals(Node.local()) ? "" : " (was " + former + ")")
                 + "; this engine's registrations announced again");
         write(() -> {
-            grid.purge();
             var again = new LinkedHashMap<String, String>();
             for (var id : announced) {
                 var worker = workers.get(id);
@@ -529,17 +542,26 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                     again.put(id.toString(), Registrations.worker(Node.local(), worker));
                 }
             }
-            grid.put(Grid.Kind.WORKERS, again);
-            again.clear();
+            announceAgain(Grid.Kind.WORKERS, again);
             own.forEach((id, entry) -> again.put(id, Registrations.function(Node.local(), entry)));
-            grid.put(Grid.Kind.FUNCTIONS, again);
-            again.clear();
+            announceAgain(Grid.Kind.FUNCTIONS, again);
             ownServices.forEach((id, service) -> again.put(id, Registrations.service(Node.local(), service)));
-            grid.put(Grid.Kind.SERVICES, again);
-            again.clear();
+            announceAgain(Grid.Kind.SERVICES, again);
             ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
-            grid.put(Grid.Kind.TYPES, again);
+            announceAgain(Grid.Kind.TYPES, again);
+            triggerRegistry.live().stream().filter(Cluster::served)
+                    .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
+            announceAgain(Grid.Kind.TRIGGERS, again);
+            // what the maps still hold of engines gone, this one's former id among them
+            grid.purge(false);
         });
+    }
+
+    private void announceAgain(Grid.Kind kind, Map<String, String> entries) {
+        if (!entries.isEmpty()) {
+            grid.put(kind, entries);
+            entries.clear();
+        }
     }
 
     // ---- calls between engines
