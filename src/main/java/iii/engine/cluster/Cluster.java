@@ -164,7 +164,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         triggers.onTrigger(this);
         services.onRegister(this::serviceRegistered);
         found.start(this);
-        write(found::purge);
+        write(() -> found.purge(true));
     }
 
     private static boolean hazelcastPresent() {
@@ -394,10 +394,19 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     // ---- the other engines' registrations, in from the grid
 
+    /**
+     * Whether an entry of {@code node} belongs to another engine of the cluster now: not to this one, nor to one
+     * that has left (an entry written just before its engine left, or one that a merge brings back under an
+     * engine's former id, is not made a mirror; the purge removes it).
+     */
+    private boolean elsewhere(String node) {
+        return !node.equals(Node.local()) && grid.member(node);
+    }
+
     @Override
     public void workerPut(String id, String value) {
         var row = Registrations.worker(id, value);
-        if (row.node().equals(Node.local())) {
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt(), true);
@@ -422,6 +431,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var row = Registrations.function(value);
         if (row.node().equals(Node.local())) {
             restoreOwn(id, row.worker());
+            return;
+        }
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
@@ -469,7 +481,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void servicePut(String id, String value) {
         var row = Registrations.service(value);
-        if (!row.node().equals(Node.local())) {
+        if (elsewhere(row.node())) {
             var mirror = mirror(row.node(), row.worker(), null, Instant.now());
             services.register(new ServiceEntry(id, row.name(), row.description(), row.parentServiceId(), mirror));
             settle(mirror);
@@ -481,6 +493,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var row = Registrations.type(value);
         if (row.node().equals(Node.local())) {
             typeWritten(id);
+            return;
+        }
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
@@ -502,7 +517,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void triggerPut(String id, String value) {
         var row = Registrations.trigger(value);
-        if (row.node().equals(Node.local())) {
+        if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
@@ -584,16 +599,17 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
-        write(grid::purge);
+        write(() -> grid.purge(true));
     }
 
     @Override
     public void merged() {
+        var former = Node.local();
         Node.local(grid.localNode());
         LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
+                + (former.equals(Node.local()) ? "" : " (was " + former + ")")
                 + "; this engine's registrations announced again");
         write(() -> {
-            grid.purge();
             var again = new LinkedHashMap<String, String>();
             for (var id : announced) {
                 var worker = workers.get(id);
@@ -601,22 +617,27 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                     again.put(id.toString(), Registrations.worker(Node.local(), worker));
                 }
             }
-            grid.put(Grid.Kind.WORKERS, again);
-            again.clear();
+            announceAgain(Grid.Kind.WORKERS, again);
             own.forEach((id, entry) -> again.put(id, Registrations.function(Node.local(), entry)));
-            grid.put(Grid.Kind.FUNCTIONS, again);
-            again.clear();
+            announceAgain(Grid.Kind.FUNCTIONS, again);
             ownServices.forEach((id, service) -> again.put(id, Registrations.service(Node.local(), service)));
-            grid.put(Grid.Kind.SERVICES, again);
-            again.clear();
+            announceAgain(Grid.Kind.SERVICES, again);
             ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
-            grid.put(Grid.Kind.TYPES, again);
-            again.clear();
+            announceAgain(Grid.Kind.TYPES, again);
             Stream.concat(triggerRegistry.live().stream(), triggerRegistry.parked().stream())
                     .filter(trigger -> shared(trigger, triggerRegistry.type(trigger.type())))
                     .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
-            grid.put(Grid.Kind.TRIGGERS, again);
+            announceAgain(Grid.Kind.TRIGGERS, again);
+            // what the maps still hold of engines gone, this one's former id among them
+            grid.purge(false);
         });
+    }
+
+    private void announceAgain(Grid.Kind kind, Map<String, String> entries) {
+        if (!entries.isEmpty()) {
+            grid.put(kind, entries);
+            entries.clear();
+        }
     }
 
     // ---- calls between engines

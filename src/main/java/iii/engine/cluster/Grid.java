@@ -37,7 +37,12 @@ interface Grid {
 
         void nodeJoined(String node);
 
-        /** This engine came back into the cluster after a split, under a new node id. */
+        /**
+         * This engine came back into the cluster after a split, under the node id {@link #localNode()} gives now
+         * (Hazelcast gives a member that merges into another cluster a new one). The maps then hold the other
+         * side's entries and, until this engine writes its own again, those it had under its former id; the grid
+         * replays them to the engine before this call, as {@link #start} does.
+         */
         void merged();
     }
 
@@ -64,8 +69,14 @@ interface Grid {
     /** Whether one map has an entry {@code id} (a remote read: never on the call path). */
     boolean contains(Kind kind, String id);
 
-    /** Removes the entries of engines that are no longer members (one engine does it; the others return). */
-    void purge();
+    /**
+     * Removes the entries of engines that are no longer members; {@code oldestOnly}: only on the oldest engine (the
+     * others return).
+     */
+    void purge(boolean oldestOnly);
+
+    /** Whether {@code node} is one of the cluster's engines now. */
+    boolean member(String node);
 
     /** Sends {@code message} to the engine {@code node}, without waiting for it. */
     void send(String node, String message);

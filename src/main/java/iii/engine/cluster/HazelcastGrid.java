@@ -82,6 +82,7 @@ final class HazelcastGrid implements Grid {
         var lifecycle = hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 subscribe(inbound);
+                replay(inbound);
                 inbound.merged();
             }
         });
@@ -94,6 +95,11 @@ final class HazelcastGrid implements Grid {
         listen(Kind.SERVICES, inbound::servicePut, (id, value) -> { });
         listen(Kind.TYPES, inbound::typePut, inbound::typeRemoved);
         listen(Kind.TRIGGERS, inbound::triggerPut, inbound::triggerRemoved);
+        replay(inbound);
+    }
+
+    /** Gives the engine what the maps hold, as their events would. */
+    private void replay(Inbound inbound) {
         maps.get(Kind.WORKERS).forEach(inbound::workerPut);
         maps.get(Kind.FUNCTIONS).forEach(inbound::functionPut);
         maps.get(Kind.SERVICES).forEach(inbound::servicePut);
@@ -171,9 +177,9 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
-    public void purge() {
+    public void purge(boolean oldestOnly) {
         var members = hazelcast.getCluster().getMembers();
-        if (members.isEmpty() || !members.iterator().next().localMember()) {
+        if (oldestOnly && (members.isEmpty() || !members.iterator().next().localMember())) {
             return;
         }
         Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
@@ -189,6 +195,16 @@ final class HazelcastGrid implements Grid {
                 map.remove(entry.getKey(), entry.getValue());
             }
         }
+    }
+
+    @Override
+    public boolean member(String node) {
+        for (var member : hazelcast.getCluster().getMembers()) {
+            if (member.getUuid().toString().equals(node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

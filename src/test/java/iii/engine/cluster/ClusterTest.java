@@ -273,7 +273,12 @@ class ClusterTest {
         }
 
         @Override
-        public void purge() {
+        public void purge(boolean oldestOnly) {
+        }
+
+        @Override
+        public boolean member(String node) {
+            return nodes().contains(node);
         }
 
         @Override
