@@ -8,6 +8,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
@@ -85,10 +88,35 @@ public class IiiBeans {
         }
         m.setAccessible(true);
         connection.register(fn.id(), in, payload -> call(target, m, payload), options);
+        triggers(m).forEach(t -> connection.registerTrigger(t.type(), fn.id(), t.config()));
+    }
+
+    /** A trigger an annotation asks for: its type and configuration. */
+    record Trigger(String type, Object config) {
+    }
+
+    /** The triggers of a method's {@link HttpTrigger} and {@link IiiTrigger} annotations. */
+    static List<Trigger> triggers(Method m) {
+        var out = new ArrayList<Trigger>();
         HttpTrigger http = m.getAnnotation(HttpTrigger.class);
         if (http != null) {
-            connection.registerTrigger("http", fn.id(), Map.of("api_path", http.path(), "http_method", http.method()));
+            out.add(new Trigger("http", Map.of("api_path", http.path(), "http_method", http.method())));
         }
+        for (IiiTrigger t : m.getAnnotationsByType(IiiTrigger.class)) {
+            JsonValue config;
+            try {
+                config = JsonMapper.parse(t.config());
+            } catch (JsonException e) {
+                throw new IllegalStateException(m + ": @IiiTrigger(type = \"" + t.type() + "\") has a config that is"
+                        + " not JSON: " + e.getMessage(), e);
+            }
+            if (!(config instanceof JsonObject)) {
+                throw new IllegalStateException(m + ": @IiiTrigger(type = \"" + t.type() + "\") needs a config that"
+                        + " is a JSON object");
+            }
+            out.add(new Trigger(t.type(), config));
+        }
+        return out;
     }
 
     private static Object call(Object target, Method m, Object payload) {
