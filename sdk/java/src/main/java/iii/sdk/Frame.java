@@ -35,6 +35,12 @@ final class Frame {
         return this;
     }
 
+    /** A field whose value is {@code value} as JSON ({@link JsonMapper#write}), written into the frame's text. */
+    Frame json(String name, Object value) {
+        JsonMapper.write(name(name), value);
+        return this;
+    }
+
     /** A field of JSON text. */
     Frame raw(String name, String json) {
         if (json != null) {
@@ -45,6 +51,9 @@ final class Frame {
 
     @Override
     public String toString() {
-        return b + "}";
+        int end = b.length();
+        String text = b.append('}').toString();
+        b.setLength(end);
+        return text;
     }
 }

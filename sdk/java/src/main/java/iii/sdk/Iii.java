@@ -1,7 +1,6 @@
 package iii.sdk;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -81,6 +80,7 @@ public final class Iii implements AutoCloseable {
     private final ConcurrentLinkedQueue<Queued> whileDown = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Link> link = new AtomicReference<>();
     private final AtomicLong epochs = new AtomicLong();
+    private final InvocationIds invocationIds = new InvocationIds();
     private final AtomicInteger reconnectAttempt = new AtomicInteger();
     private volatile String workerId;
     private volatile String reattachToken;
@@ -97,7 +97,8 @@ public final class Iii implements AutoCloseable {
 
     private static final class Pending {
         final String functionId;
-        final CompletableFuture<JsonValue> result = new CompletableFuture<>();
+        /** The result's JSON text (null when the answer had none). */
+        final CompletableFuture<String> result = new CompletableFuture<>();
         volatile long epoch = -1;
         volatile ScheduledFuture<?> timer;
 
@@ -289,23 +290,23 @@ public final class Iii implements AutoCloseable {
      * code.
      */
     public <O> CompletionStage<O> call(String functionId, Object payload, Class<O> type, Duration timeout) {
-        return callRaw(functionId, payload, timeout).thenApply(v -> JsonMapper.read(v, type));
+        return callRaw(functionId, payload, timeout).thenApply(json -> JsonMapper.read(json, type));
     }
 
-    private CompletableFuture<JsonValue> callRaw(String functionId, Object payload, Duration timeout) {
-        String data;
-        try {
-            data = JsonMapper.write(payload);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    private CompletableFuture<String> callRaw(String functionId, Object payload, Duration timeout) {
         if (closed) {
             return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
         }
-        String id = UUID.randomUUID().toString();
+        String id = invocationIds.next();
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
-        String frame = Frame.of("invokefunction").str("invocation_id", id).str("function_id", functionId)
-                .raw("data", data).str("traceparent", trace.traceparent()).str("baggage", trace.baggage()).toString();
+        String frame;
+        try {
+            frame = Frame.of("invokefunction").str("invocation_id", id).str("function_id", functionId)
+                    .json("data", payload).str("traceparent", trace.traceparent()).str("baggage", trace.baggage())
+                    .toString();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         Pending p = new Pending(functionId);
         try {
             p.timer = timers.schedule(() -> {
@@ -325,7 +326,7 @@ public final class Iii implements AutoCloseable {
     /** Calls a function without waiting for (or getting) its result. */
     public void fire(String functionId, Object payload) {
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
-        String frame = Frame.of("invokefunction").str("function_id", functionId).raw("data", JsonMapper.write(payload))
+        String frame = Frame.of("invokefunction").str("function_id", functionId).json("data", payload)
                 .str("traceparent", trace.traceparent()).str("baggage", trace.baggage())
                 .raw("action", "{\"type\":\"void\"}").toString();
         sendOrQueue(null, null, frame);
@@ -509,60 +510,60 @@ public final class Iii implements AutoCloseable {
      * thread switch less per call); everything else, handlers above all, runs on the worker's executor.
      */
     private void received(String text) {
-        JsonObject frame;
+        Envelope frame;
         try {
-            frame = JsonMapper.parseObject(text);
+            frame = Envelope.read(text);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Unreadable frame from the engine", e);
             return;
         }
-        if ("invocationresult".equals(frame.getString("type", ""))) {
+        if ("invocationresult".equals(frame.string("type"))) {
             result(frame);
             return;
         }
         try {
-            executor.execute(() -> handle(frame));
+            executor.execute(() -> handle(frame, text));
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
     }
 
-    private void handle(JsonObject frame) {
-        switch (frame.getString("type", "")) {
+    private void handle(Envelope frame, String text) {
+        switch (frame.string("type", "")) {
             case "invokefunction" -> invoke(frame);
             case "workerregistered" -> {
-                workerId = frame.getString("worker_id", null);
-                reattachToken = frame.getString("reattach_token", null);
+                workerId = frame.string("worker_id");
+                reattachToken = frame.string("reattach_token");
             }
             case "registertrigger" -> trigger(frame, true);
             case "unregistertrigger" -> trigger(frame, false);
             case "triggerregistrationresult", "error" -> {
-                if (frame.get("error") instanceof JsonObject error) {
-                    LOG.warning(() -> "The engine refused " + frame.getString("id", "a registration") + ": "
+                if (JsonMapper.read(frame.json("error"), JsonValue.class) instanceof JsonObject error) {
+                    LOG.warning(() -> "The engine refused " + frame.string("id", "a registration") + ": "
                             + error.getString("code", "?") + ": " + error.getString("message", ""));
                 }
             }
-            default -> LOG.finest(() -> "Ignored frame " + frame);
+            default -> LOG.finest(() -> "Ignored frame " + text);
         }
     }
 
-    private void result(JsonObject frame) {
-        Pending p = pending.remove(frame.getString("invocation_id", ""));
+    private void result(Envelope frame) {
+        Pending p = pending.remove(frame.string("invocation_id", ""));
         if (p == null) {
             return;
         }
         p.timer.cancel(false);
-        if (frame.get("error") instanceof JsonObject error) {
+        if (JsonMapper.read(frame.json("error"), JsonValue.class) instanceof JsonObject error) {
             p.result.completeExceptionally(IiiException.of(error.getString("code", "UNKNOWN"),
                     error.getString("message", ""), p.functionId));
         } else {
-            p.result.complete(frame.get("result"));
+            p.result.complete(frame.json("result"));
         }
     }
 
-    private void invoke(JsonObject frame) {
-        String functionId = frame.getString("function_id", "");
-        String invocationId = frame.get("invocation_id") instanceof JsonString s ? s.getString() : null;
+    private void invoke(Envelope frame) {
+        String functionId = frame.string("function_id", "");
+        String invocationId = frame.string("invocation_id");
         LocalFunction fn = functions.get(functionId);
         if (fn == null) {
             answer(invocationId, functionId, null, new FunctionNotFoundException("Function not found", functionId));
@@ -570,8 +571,9 @@ public final class Iii implements AutoCloseable {
         }
         Object out;
         try {
-            out = TraceContext.INSTANCE.within(frame.getString("traceparent", null), frame.getString("baggage", null),
-                    () -> fn.handler().apply(JsonMapper.read(frame.getOrDefault("data", JsonValue.NULL), fn.in())));
+            out = TraceContext.INSTANCE.within(frame.string("traceparent"), frame.string("baggage"),
+                    () -> fn.handler().apply(JsonMapper.read(Objects.requireNonNullElse(frame.json("data"), "null"),
+                            fn.in())));
         } catch (RuntimeException | Error e) {
             answer(invocationId, functionId, null, e);
             return;
@@ -584,31 +586,26 @@ public final class Iii implements AutoCloseable {
     }
 
     private void answer(String invocationId, String functionId, Object result, Throwable failure) {
-        String json = null;
-        if (failure == null && result != null) {
+        if (invocationId == null) {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "Function " + functionId + " failed", unwrap(failure));
+            }
+            return;
+        }
+        if (failure == null) {
             try {
-                json = JsonMapper.write(result);
+                Frame f = resultFrame(invocationId, functionId);
+                sendIfUp((result == null ? f : f.json("result", result)).toString());
+                return;
             } catch (RuntimeException e) {
                 failure = e;
             }
         }
-        if (failure != null) {
-            failure = unwrap(failure);
-            if (invocationId == null) {
-                LOG.log(Level.WARNING, "Function " + functionId + " failed", failure);
-                return;
-            }
-        }
-        if (invocationId == null) {
-            return;
-        }
-        Frame f = Frame.of("invocationresult").str("invocation_id", invocationId).str("function_id", functionId);
-        if (failure != null) {
-            f.raw("error", error(failure));
-        } else {
-            f.raw("result", json);
-        }
-        sendIfUp(f.toString());
+        sendIfUp(resultFrame(invocationId, functionId).raw("error", error(unwrap(failure))).toString());
+    }
+
+    private static Frame resultFrame(String invocationId, String functionId) {
+        return Frame.of("invocationresult").str("invocation_id", invocationId).str("function_id", functionId);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -628,12 +625,13 @@ public final class Iii implements AutoCloseable {
                 .toString();
     }
 
-    private void trigger(JsonObject frame, boolean register) {
-        String type = frame.getString("trigger_type", "");
-        String id = frame.getString("id", "");
-        String functionId = frame.getString("function_id", "");
+    private void trigger(Envelope frame, boolean register) {
+        String type = frame.string("trigger_type", "");
+        String id = frame.string("id", "");
+        String functionId = frame.string("function_id", "");
         LocalTriggerType provider = triggerTypes.get(type);
-        var trigger = new TriggerConfig(id, type, functionId, frame.get("config"), frame.get("metadata"));
+        var trigger = new TriggerConfig(id, type, functionId, JsonMapper.read(frame.json("config"), JsonValue.class),
+                JsonMapper.read(frame.json("metadata"), JsonValue.class));
         String error = null;
         if (provider == null) {
             error = Frame.object().str("code", "trigger_type_not_found").str("message", "Trigger type not found")

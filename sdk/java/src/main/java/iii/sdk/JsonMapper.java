@@ -6,18 +6,23 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
+import java.io.Writer;
 import java.lang.reflect.Type;
 import java.util.Map;
 
 /**
  * Payloads to and from JSON: JSON-P values pass as they are, {@link ApiRequest} and {@link ApiResponse} are read and
  * written field by field (they hold arbitrary JSON, which JSON-B implementations bind inconsistently), everything
- * else goes through JSON-B. Frames are written as text here and read with JSON-P.
+ * else goes through JSON-B, from and to text. Frames are written as text here and read by {@link Envelope}.
  */
 final class JsonMapper {
 
-    private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
+    private static final JsonProvider JSONP = JsonProvider.provider();
+    private static final JsonReaderFactory READERS = JSONP.createReaderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = JSONP.createParserFactory(Map.of());
     private static final Jsonb JSONB = JsonbBuilder.create();
 
     private JsonMapper() {
@@ -29,6 +34,10 @@ final class JsonMapper {
         }
     }
 
+    static JsonParser parser(String text) {
+        return PARSERS.createParser(new StringReader(text));
+    }
+
     static JsonValue parse(String text) {
         try (var r = READERS.createReader(new StringReader(text))) {
             return r.readValue();
@@ -37,22 +46,28 @@ final class JsonMapper {
 
     /** The JSON text of a payload or result; null is JSON {@code null}. */
     static String write(Object value) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof JsonValue v) {
-            return v.toString();
-        }
-        if (value instanceof ApiResponse r) {
-            return r.toJson();
-        }
-        return JSONB.toJson(value);
+        return write(new StringBuilder(), value).toString();
     }
 
-    /** A JSON value as {@code type}; JSON null or an absent value is null. */
+    /** Appends the JSON text of a payload or result to {@code b}; null is JSON {@code null}. */
+    static StringBuilder write(StringBuilder b, Object value) {
+        if (value == null) {
+            return b.append("null");
+        }
+        if (value instanceof JsonValue v) {
+            return b.append(v);
+        }
+        if (value instanceof ApiResponse r) {
+            return b.append(r.toJson());
+        }
+        JSONB.toJson(value, new Appender(b));
+        return b;
+    }
+
+    /** JSON text as {@code type}; absent text (null) or JSON null is null ({@link JsonValue#NULL} for JSON-P). */
     @SuppressWarnings("unchecked")
-    static <T> T read(JsonValue value, Type type) {
-        if (value == null || value == JsonValue.NULL && type != JsonValue.class) {
+    static <T> T read(String json, Type type) {
+        if (json == null) {
             return null;
         }
         if (type instanceof Class<?> c) {
@@ -60,13 +75,17 @@ final class JsonMapper {
                 return null;
             }
             if (JsonValue.class.isAssignableFrom(c)) {
-                return (T) c.cast(value);
-            }
-            if (c == ApiRequest.class) {
-                return (T) ApiRequest.of(value.asJsonObject());
+                JsonValue v = parse(json);
+                return v == JsonValue.NULL && c != JsonValue.class ? null : (T) c.cast(v);
             }
         }
-        return bind(value.toString(), type);
+        if (json.equals("null")) {
+            return null;
+        }
+        if (type == ApiRequest.class) {
+            return (T) ApiRequest.of(parseObject(json));
+        }
+        return bind(json, type);
     }
 
     /** Appends {@code s} as a JSON string. */
@@ -99,5 +118,37 @@ final class JsonMapper {
     /** JSON text bound by JSON-B to {@code type}. */
     static <T> T bind(String json, Type type) {
         return JSONB.fromJson(json, type);
+    }
+
+    /** JSON-B's output straight into a frame's text. */
+    private static final class Appender extends Writer {
+        private final StringBuilder b;
+
+        Appender(StringBuilder b) {
+            this.b = b;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            b.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(String s, int offset, int length) {
+            b.append(s, offset, offset + length);
+        }
+
+        @Override
+        public void write(int c) {
+            b.append((char) c);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -111,7 +111,8 @@ final class Link implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;
-        webSocket.request(1);
+        // every message is taken in whole as it comes (copied, handled elsewhere): no demand to count per message
+        webSocket.request(Long.MAX_VALUE);
         drain();
     }
 
@@ -128,28 +129,24 @@ final class Link implements WebSocket.Listener {
                 onMessage.accept(text);
             }
         }
-        webSocket.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         lastInboundNanos = System.nanoTime();
-        webSocket.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
         lastInboundNanos = System.nanoTime();
-        webSocket.request(1);
         return null;
     }
 
     @Override
     public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
         lastInboundNanos = System.nanoTime();
-        webSocket.request(1);
         return null;
     }
 
