@@ -428,11 +428,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void functionPut(String id, String value) {
-        var row = Registrations.function(value);
-        if (row.node().equals(Node.local())) {
-            restoreOwn(id, row.worker());
+        if (Node.local().equals(Registrations.node(value))) {
+            restoreOwn(id, value);
             return;
         }
+        var row = Registrations.function(value);
         if (!elsewhere(row.node())) {
             return;
         }
@@ -451,11 +451,14 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         settle(mirror);
     }
 
-    /** The map says a registration of this engine is the newest: put it back if another one came in before it. */
-    private void restoreOwn(String id, UUID workerId) {
+    /**
+     * The map says a registration of this engine is the newest: put it back if another one came in before it. (The
+     * text is read only then: each of this engine's registrations comes back here, and is usually still in place.)
+     */
+    private void restoreOwn(String id, String value) {
         var mine = own.get(id);
-        if (mine == null || !mine.owner().id().equals(workerId) || mine.owner().isRetired()
-                || functions.get(id) == mine) {
+        if (mine == null || functions.get(id) == mine || mine.owner().isRetired()
+                || !mine.owner().id().equals(Registrations.function(value).worker())) {
             return;
         }
         mine.owner().functionIds().add(id);
@@ -467,10 +470,10 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void functionRemoved(String id, String value) {
-        var row = Registrations.function(value);
-        if (row.node().equals(Node.local())) {
+        if (Node.local().equals(Registrations.node(value))) {
             return;
         }
+        var row = Registrations.function(value);
         var mirror = mirrors.get(row.worker());
         if (mirror != null) {
             mirror.functionIds().remove(id);

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -44,8 +46,32 @@ final class HazelcastGrid implements Grid {
 
     private HazelcastGrid(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
-        for (var kind : Kind.values()) {
-            maps.put(kind, hazelcast.getMap(PREFIX + kind.name().toLowerCase(Locale.ROOT)));
+        openMaps();
+    }
+
+    /**
+     * Opens the maps on a thread outside any application context. Payara's Hazelcast ties a map to the application
+     * that first opens it and enters that application's context (its class loader and CDI request scope) around each
+     * of the map's operations, on every member, backups included: a few microseconds each, for maps that hold only
+     * strings and need no application class. A map first opened outside any application's context runs its
+     * operations as they are; every engine opens them so.
+     */
+    private void openMaps() {
+        var open = new FutureTask<Void>(() -> {
+            for (var kind : Kind.values()) {
+                maps.put(kind, hazelcast.getMap(PREFIX + kind.name().toLowerCase(Locale.ROOT)));
+            }
+            return null;
+        });
+        // a thread that inherits nothing from this one, the application's invocation included
+        new Thread(null, open, "iii-cluster-maps", 0, false).start();
+        try {
+            open.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while opening the cluster's maps", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The cluster's maps could not be opened", e.getCause());
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class RegisterFunctionHandler implements MessageHandler<RegisterFunction> {
 
-    private static final Logger LOG = Logger.getLogger(RegisterFunctionHandler.class.getName());
+    private static final String SOURCE = RegisterFunctionHandler.class.getName();
+    private static final Logger LOG = Logger.getLogger(SOURCE);
 
     private FunctionRegistry functions;
     private ExternalFunctions externals;
@@ -69,7 +70,9 @@ public class RegisterFunctionHandler implements MessageHandler<RegisterFunction>
             replaced.owner().functionIds().remove(message.id());
             LOG.warning(() -> "Function " + message.id() + " moved from worker " + replaced.owner() + " to " + from);
         }
-        LOG.log(from.registrationLogLevel(), () -> "Function " + message.id() + " registered by worker " + from);
+        // named source: a burst of registrations is logged without looking up the caller on the stack for each
+        LOG.logp(from.registrationLogLevel(), SOURCE, "handle",
+                () -> "Function " + message.id() + " registered by worker " + from);
         if (from.isRetired()) {
             functions.removeIfOwner(message.id(), from);
         }

@@ -116,8 +116,8 @@ public class BuiltinFunctions {
                 && (includeInternal || !isInternal(function))
                 && (prefix == null || function.id().startsWith(prefix))
                 && (worker == null || worker.equals(Rows.workerName(function)))
-                && (search == null || lower(function.id()).contains(search)
-                || (function.description() != null && lower(function.description()).contains(search)));
+                && (search == null || containsIgnoringCase(function.id(), search)
+                || (function.description() != null && containsIgnoringCase(function.description(), search)));
         return functionList(keep);
     }
 
@@ -157,10 +157,9 @@ public class BuiltinFunctions {
     }
 
     private RawJson functionList(Predicate<FunctionEntry> keep) {
-        var rows = JSON.createArrayBuilder();
-        functions.all().stream().filter(keep).sorted(Comparator.comparing(FunctionEntry::id))
-                .forEach(function -> rows.add(Rows.function(function)));
-        return object("functions", rows);
+        var rows = Rows.functions(functions.all().stream().filter(keep).sorted(Comparator.comparing(FunctionEntry::id))
+                .toList());
+        return RawJson.trusted("{\"functions\":" + rows.text() + "}");
     }
 
     private RawJson listWorkers(Worker caller, RawJson data) throws InvocationException {
@@ -197,9 +196,9 @@ public class BuiltinFunctions {
                         : name.equals(candidate.metadata().name()))
                 .min(Comparator.comparing(Worker::connectedAt))
                 .orElseThrow(() -> notConnected(workerId != null ? workerId : name));
-        var functionRows = JSON.createArrayBuilder();
-        functions.all().stream().filter(function -> function.owner() == worker && visible(caller, function))
-                .sorted(Comparator.comparing(FunctionEntry::id)).forEach(function -> functionRows.add(Rows.function(function)));
+        var functionRows = Rows.functions(functions.all().stream()
+                .filter(function -> function.owner() == worker && visible(caller, function))
+                .sorted(Comparator.comparing(FunctionEntry::id)).toList());
         var typeRows = JSON.createArrayBuilder();
         triggers.types().stream().filter(type -> type.provider() == worker)
                 .sorted(Comparator.comparing(TriggerType::id)).forEach(type -> typeRows.add(Rows.triggerType(type)));
@@ -208,7 +207,7 @@ public class BuiltinFunctions {
                 .sorted(Comparator.comparing(Trigger::id)).forEach(trigger -> triggerRows.add(Rows.trigger(trigger)));
         return RawJson.of(JSON.createObjectBuilder()
                 .add("worker", Rows.worker(worker, shownTo(caller)))
-                .add("functions", functionRows)
+                .add("functions", functionRows.toJsonValue())
                 .add("trigger_types", typeRows)
                 .add("registered_triggers", triggerRows)
                 .build());
@@ -354,6 +353,16 @@ public class BuiltinFunctions {
 
     private static InvocationException notConnected(String worker) {
         return new InvocationException(ErrorCode.NOT_FOUND, "Worker '" + worker + "' is not connected.");
+    }
+
+    /** Whether {@code text} contains {@code search} (in lower case) in any case, without a lower-case copy of it. */
+    private static boolean containsIgnoringCase(String text, String search) {
+        for (int at = 0, last = text.length() - search.length(); at <= last; at++) {
+            if (text.regionMatches(true, at, search, 0, search.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String lower(String text) {

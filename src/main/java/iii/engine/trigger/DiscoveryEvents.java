@@ -138,12 +138,8 @@ public class DiscoveryEvents {
     }
 
     private static RawJson functionsEvent(List<FunctionEntry> functions) {
-        var rows = JSON.createArrayBuilder();
-        functions.forEach(function -> rows.add(Rows.function(function)));
-        return RawJson.of(JSON.createObjectBuilder()
-                .add("event", "functions_changed")
-                .add("functions", rows)
-                .build());
+        return RawJson.trusted("{\"event\":\"functions_changed\",\"functions\":" + Rows.functions(functions).text()
+                + "}");
     }
 
     private void fireWorkerEvent(String event, Worker worker) {

@@ -33,6 +33,20 @@ class RegistrationsTest {
     }
 
     @Test
+    void a_function_without_description_or_formats_and_one_with_escapes_read_back_as_written() {
+        var worker = new Worker(null, null);
+        var bare = Registrations.function(Registrations.function(NODE,
+                FunctionEntry.ofWorker("f", null, null, null, RawJson.NULL, worker)));
+        assertNull(bare.description());
+        assertNull(bare.requestFormat());
+        assertEquals("null", bare.metadata().text());
+
+        var escaped = Registrations.function(Registrations.function(NODE,
+                FunctionEntry.ofWorker("g", "say \"hi\"\\\n\u0001", null, null, null, worker)));
+        assertEquals("say \"hi\"\\\n\u0001", escaped.description());
+    }
+
+    @Test
     void the_same_entry_gives_the_same_text_and_another_owner_another() {
         var first = new Worker(null, null);
         var second = new Worker(null, null);

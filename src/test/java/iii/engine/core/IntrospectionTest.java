@@ -49,6 +49,19 @@ class IntrospectionTest {
     }
 
     @Test
+    void function_list_search_matches_id_or_description_in_any_case_and_rows_keep_escaped_text() {
+        var worker = engine.connect()
+                .say("{\"type\":\"registerfunction\",\"id\":\"Orders::Create\",\"description\":\"a \\\"quoted\\\" line\\n\"}")
+                .say("{\"type\":\"registerfunction\",\"id\":\"users::find\",\"description\":\"Looks up ORDERS\"}")
+                .say("{\"type\":\"registerfunction\",\"id\":\"users::delete\"}");
+        var result = worker.call("engine::functions::list", "{\"search\":\"orders\"}").getJsonObject("result");
+        assertEquals(List.of("Orders::Create", "users::find"), column(result, "functions", "function_id"));
+        assertEquals("a \"quoted\" line\n", result.getJsonArray("functions").getJsonObject(0).getString("description"));
+        var none = worker.call("engine::functions::list", "{\"search\":\"ORDERS::CREATEX\"}").getJsonObject("result");
+        assertTrue(none.getJsonArray("functions").isEmpty());
+    }
+
+    @Test
     void functionListHidesEngineFunctionsUnlessAskedAndCarriesAllFields() {
         var worker = engine.connect().say("{\"type\":\"registerfunction\",\"id\":\"orders::create\","
                 + "\"description\":\"Create\",\"request_format\":{\"sku\":{\"type\":\"string\"}},\"metadata\":{\"team\":\"x\"}}");
