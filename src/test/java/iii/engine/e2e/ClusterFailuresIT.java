@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,14 +105,9 @@ class ClusterFailuresIT {
     }
 
     private static Engine start(String server, String members, int memberPort, String cluster) throws IOException {
-        Path root = NodeWorker.projectDir();
         int httpPort = Server.freePort();
-        return new Engine(Server.start(server, root, Path.of(System.getProperty("java.home")),
-                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), httpPort, true,
-                List.of("-Xmx384m"), Map.of("III_CLUSTER_MEMBERS", members, "III_CLUSTER_PORT",
-                        Integer.toString(memberPort), "III_CLUSTER_NAME", cluster,
-                        "III_MAX_FRAME_BYTES", Integer.toString(MAX_FRAME_BYTES)),
-                EngineProcess.scratchDirectory(server)), httpPort);
+        return new Engine(EngineProcess.clusterMember(server, members, memberPort, cluster, httpPort, "384m",
+                Map.of("III_MAX_FRAME_BYTES", Integer.toString(MAX_FRAME_BYTES))), httpPort);
     }
 
     @AfterAll

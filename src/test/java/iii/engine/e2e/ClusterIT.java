@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,13 +67,8 @@ class ClusterIT {
     }
 
     private static Server start(String server, String members, int memberPort, String cluster) throws Exception {
-        Path root = NodeWorker.projectDir();
         int httpPort = Server.freePort();
-        var started = Server.start(server, root, Path.of(System.getProperty("java.home")),
-                root.resolve("target/payara-micro.jar"), EngineProcess.war(), Server.freePort(), httpPort,
-                true, List.of("-Xmx512m"), Map.of("III_CLUSTER_MEMBERS", members,
-                        "III_CLUSTER_PORT", Integer.toString(memberPort), "III_CLUSTER_NAME", cluster),
-                EngineProcess.scratchDirectory(server));
+        var started = EngineProcess.clusterMember(server, members, memberPort, cluster, httpPort, "512m", Map.of());
         HTTP_PORTS.put(started, httpPort);
         return started;
     }

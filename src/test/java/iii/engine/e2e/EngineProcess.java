@@ -1,11 +1,15 @@
 package iii.engine.e2e;
 
+import iii.engine.bench.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The built WAR on a server that a test started itself, as its own process on free loopback ports: where workers
@@ -48,6 +52,23 @@ interface EngineProcess extends AutoCloseable {
     }
 
     /** A fresh directory for one server's files under {@code target/e2e-servers}. */
+    /**
+     * Starts (without waiting for it to be ready) the engine {@code name} as one of the cluster {@code cluster} of
+     * {@code members}, on member port {@code memberPort} and HTTP-trigger port {@code httpPort}, with a heap of
+     * {@code heap} and other {@code settings}, as bin/run starts it.
+     */
+    static Server clusterMember(String name, String members, int memberPort, String cluster,
+            int httpPort, String heap, Map<String, String> settings) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(settings);
+        env.put("III_CLUSTER_MEMBERS", members);
+        env.put("III_CLUSTER_PORT", Integer.toString(memberPort));
+        env.put("III_CLUSTER_NAME", cluster);
+        Path root = NodeWorker.projectDir();
+        return Server.start(name, root, Path.of(System.getProperty("java.home")),
+                root.resolve("target/payara-micro.jar"), war(), Server.freePort(), httpPort, true,
+                List.of("-Xmx" + heap), env, scratchDirectory(name));
+    }
+
     static Path scratchDirectory(String name) throws IOException {
         Path parent = NodeWorker.projectDir().resolve("target").resolve("e2e-servers");
         Files.createDirectories(parent);
