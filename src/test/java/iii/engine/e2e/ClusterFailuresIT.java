@@ -190,16 +190,6 @@ class ClusterFailuresIT {
         }
     }
 
-    private static JsonObject awaitFunction(NodeWorker observer, String functionId, Duration timeout) {
-        return Await.until(functionId + " listed by " + observer.name(), timeout,
-                () -> Listing.one(Listing.byId(observer.listFunctions(), "functions", "function_id"), functionId));
-    }
-
-    private static boolean listed(NodeWorker observer, String functionId) {
-        return JsonKit.objects(observer.listFunctions(), "functions").stream()
-                .anyMatch(row -> functionId.equals(JsonKit.str(row, "function_id")));
-    }
-
     private static int status(URI url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -233,8 +223,8 @@ class ClusterFailuresIT {
         var fc = fid("bad-c");
         onB.registerFunction(fb, "echo");
         onC.registerFunction(fc, "echo");
-        awaitFunction(onB, fc, LISTED);
-        awaitFunction(onC, fb, LISTED);
+        onB.awaitFunctionListed(fc, LISTED);
+        onC.awaitFunctionListed(fb, LISTED);
         var before = Listing.of(onB);
         int logB = b.log().length();
         int logC = c.log().length();
@@ -298,8 +288,8 @@ class ClusterFailuresIT {
         victim.registerFunction(hangs, "never-answer");
         victim.registerTriggerType(type);
         victim.registerTrigger("http", hangs, JsonKit.obj("api_path", path, "http_method", "GET"));
-        awaitFunction(fromA, hangs, LISTED);
-        awaitFunction(fromC, hangs, LISTED);
+        fromA.awaitFunctionListed(hangs, LISTED);
+        fromC.awaitFunctionListed(hangs, LISTED);
         Await.untilTrue("the route of the victim served by A", LISTED,
                 () -> Listing.of(fromA).triggers().values().stream().flatMap(List::stream)
                         .anyMatch(row -> hangs.equals(JsonKit.str(row, "function_id"))));
@@ -367,7 +357,7 @@ class ClusterFailuresIT {
         var observers = List.of(onA, onB, onC);
         for (var observer : observers) {
             for (var f : List.of(fa, fb, fc, hangsA, hangsC, goneA, goneC)) {
-                awaitFunction(observer, f, LISTED);
+                observer.awaitFunctionListed(f, LISTED);
             }
         }
         for (var engine : List.of(a, b, c)) {
@@ -403,7 +393,7 @@ class ClusterFailuresIT {
         newcomerA.registerFunction(newA, "echo");
         var newcomerC = NodeWorker.start(Sdk.V0_22_1, c.ws(), NodeWorker.options().name("failures-newcomer-c"));
         workers.add(newcomerC);
-        awaitFunction(onB, newA, LISTED);
+        onB.awaitFunctionListed(newA, LISTED);
 
         long resumed = System.nanoTime();
         c.signal("CONT");
@@ -416,7 +406,7 @@ class ClusterFailuresIT {
         var live = List.of(fa, fb, fc, hangsA, hangsC, newA, newC);
         for (var observer : observers) {
             for (var f : live) {
-                awaitFunction(observer, f, MERGED);
+                observer.awaitFunctionListed(f, MERGED);
             }
         }
         long mergedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed);
@@ -472,7 +462,7 @@ class ClusterFailuresIT {
         onC.registerFunction(fc, "echo");
         for (var observer : List.of(onB, onC)) {
             for (var f : List.of(hangs, fb, fc)) {
-                awaitFunction(observer, f, LISTED);
+                observer.awaitFunctionListed(f, LISTED);
             }
             Await.untilTrue(type + " and " + service + " listed by " + observer.name(), LISTED, () -> {
                 var listing = Listing.of(observer);

@@ -103,16 +103,6 @@ class ClusterIT {
         return JsonKit.objects(listing, path).stream().filter(row -> value.equals(JsonKit.str(row, key))).findFirst();
     }
 
-    private static JsonObject awaitFunction(NodeWorker observer, String functionId, Duration timeout) {
-        return Await.until(functionId + " listed", timeout,
-                () -> row(observer.listFunctions(), "functions", "function_id", functionId));
-    }
-
-    private static void awaitFunctionGone(NodeWorker observer, String functionId, Duration timeout) {
-        Await.untilTrue(functionId + " gone", timeout,
-                () -> row(observer.listFunctions(), "functions", "function_id", functionId).isEmpty());
-    }
-
     @Test
     @Order(1)
     void listings_show_the_workers_functions_and_services_of_both_engines_with_their_node() {
@@ -123,11 +113,11 @@ class ClusterIT {
         onA.registerFunction(fa, "echo");
         onB.registerFunction(fb, "echo");
 
-        var remote = awaitFunction(onA, fb, LISTED);
-        var local = awaitFunction(onA, fa, LISTED);
+        var remote = onA.awaitFunctionListed(fb, LISTED);
+        var local = onA.awaitFunctionListed(fa, LISTED);
         assertEquals(onB.workerId(), JsonKit.str(remote, "worker_id"), remote::toString);
         assertNotEquals(JsonKit.str(local, "node"), JsonKit.str(remote, "node"), () -> local + " / " + remote);
-        var seenFromB = awaitFunction(onB, fa, LISTED);
+        var seenFromB = onB.awaitFunctionListed(fa, LISTED);
         assertEquals(JsonKit.str(local, "node"), JsonKit.str(seenFromB, "node"), seenFromB::toString);
 
         var service = "cluster-svc-" + UUID.randomUUID().toString().substring(0, 8);
@@ -154,9 +144,9 @@ class ClusterIT {
         onA.registerFunction(echoA, "echo");
         onB.registerFunction(echoB, "echo");
         onB.registerFunction(failB, "fail", "message", "broken on B");
-        awaitFunction(onA, echoB, LISTED);
-        awaitFunction(onA, failB, LISTED);
-        awaitFunction(onB, echoA, LISTED);
+        onA.awaitFunctionListed(echoB, LISTED);
+        onA.awaitFunctionListed(failB, LISTED);
+        onB.awaitFunctionListed(echoA, LISTED);
 
         var toB = onA.call(echoB, JsonKit.obj("from", "a", "n", 1));
         assertTrue(JsonKit.isTrue(toB, "ok"), toB::toString);
@@ -177,7 +167,7 @@ class ClusterIT {
         var onB = worker(Sdk.V0_22_1, b, "cluster-void-b");
         var fb = fid("void-b");
         onB.registerFunction(fb, "echo");
-        awaitFunction(onA, fb, LISTED);
+        onA.awaitFunctionListed(fb, LISTED);
 
         onA.callVoid(fb, JsonKit.obj("once", true));
         onB.awaitInvoked(fb, Duration.ofSeconds(10));
@@ -194,12 +184,12 @@ class ClusterIT {
         var doomed = worker(Sdk.V0_2_1, b, "cluster-doomed");
         var fb = fid("doomed");
         doomed.registerFunction(fb, "echo");
-        awaitFunction(observer, fb, LISTED);
+        observer.awaitFunctionListed(fb, LISTED);
         var id = doomed.workerId();
 
         doomed.kill();
 
-        awaitFunctionGone(observer, fb, WORKER_GONE);
+        observer.awaitFunctionGone(fb, WORKER_GONE);
         Await.untilTrue("worker " + id + " gone", WORKER_GONE,
                 () -> row(observer.listWorkers(), "workers", "id", id).isEmpty());
         var call = observer.call(fb, JsonKit.obj());
@@ -224,7 +214,7 @@ class ClusterIT {
         var reply = second.call(f, JsonKit.obj());
         assertEquals("second", JsonKit.str(reply, "result"), reply::toString);
         var observer = worker(Sdk.V0_22_1, a, "cluster-after");
-        var row = awaitFunction(observer, f, LISTED);
+        var row = observer.awaitFunctionListed(f, LISTED);
         assertEquals(second.workerId(), JsonKit.str(row, "worker_id"), row::toString);
         var fromA = observer.call(f, JsonKit.obj());
         assertEquals("second", JsonKit.str(fromA, "result"), fromA::toString);
@@ -237,7 +227,7 @@ class ClusterIT {
         var fn = fid("workers-seen");
         monitor.registerFunction(fn, "return-null");
         monitor.registerTrigger("workers.available", fn, JsonKit.obj());
-        awaitFunction(monitor, fn, LISTED);
+        monitor.awaitFunctionListed(fn, LISTED);
         int mark = monitor.mark();
 
         var visitor = worker(Sdk.V0_11_6, b, "cluster-visitor");
@@ -306,7 +296,7 @@ class ClusterIT {
         var delivered = provider.await(e -> "registerTrigger".equals(NodeWorker.type(e))
                 && type.equals(JsonKit.str(e, "type_id")), LISTED, "the trigger at its provider");
         assertEquals(fn, JsonKit.str(delivered, "trigger.function_id"), delivered::toString);
-        awaitFunction(provider, fn, LISTED);
+        provider.awaitFunctionListed(fn, LISTED);
         var fired = provider.fireTrigger(type, JsonKit.obj("n", 1), "call");
         var firings = JsonKit.objects(fired, "fired");
         assertEquals(1, firings.size(), fired::toString);
@@ -497,7 +487,7 @@ class ClusterIT {
         var callee = worker(Sdk.V0_11_6, b, "cluster-callee");
         var hangs = fid("hangs");
         callee.registerFunction(hangs, "never-answer");
-        awaitFunction(caller, hangs, LISTED);
+        caller.awaitFunctionListed(hangs, LISTED);
         var pending = caller.callAsync(hangs, JsonKit.obj("wait", "forever"));
         callee.awaitInvoked(hangs, Duration.ofSeconds(10));
 
@@ -507,7 +497,7 @@ class ClusterIT {
         var outcome = caller.join(pending, ENGINE_GONE, "the pending call");
         long stoppedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         assertEquals("invocation_stopped", JsonKit.str(outcome, "error.code"), outcome::toString);
-        awaitFunctionGone(caller, hangs, ENGINE_GONE.minusMillis(Math.min(stoppedMs, 9_000)));
+        caller.awaitFunctionGone(hangs, ENGINE_GONE.minusMillis(Math.min(stoppedMs, 9_000)));
         assertTrue(row(caller.listWorkers(), "workers", "id", callee.workerId()).isEmpty());
         System.out.println("engine killed: pending call stopped after " + stoppedMs + " ms");
     }

@@ -347,6 +347,21 @@ final class NodeWorker implements AutoCloseable {
         return requestOk(command("listFunctions"));
     }
 
+    /** The row of {@code functionId} in this worker's engine's {@code engine::functions::list}, if it is listed. */
+    Optional<JsonObject> functionRow(String functionId) {
+        return JsonKit.objects(listFunctions(), "functions").stream()
+                .filter(row -> functionId.equals(JsonKit.str(row, "function_id"))).findFirst();
+    }
+
+    JsonObject awaitFunctionListed(String functionId, Duration timeout) {
+        return Await.until(functionId + " listed by " + name(), timeout, () -> functionRow(functionId));
+    }
+
+    void awaitFunctionGone(String functionId, Duration timeout) {
+        Await.untilTrue(functionId + " gone from " + name() + "'s listing", timeout,
+                () -> functionRow(functionId).isEmpty());
+    }
+
     JsonObject listWorkers() {
         return requestOk(command("listWorkers"));
     }
