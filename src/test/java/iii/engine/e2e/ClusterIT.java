@@ -174,7 +174,8 @@ class ClusterIT {
         // a second delivery would come as fast as the first; the answer of a synchronous call after it shows the
         // path is clear
         assertTrue(JsonKit.isTrue(onA.call(fb, JsonKit.obj("after", true)), "ok"));
-        assertEquals(2, onB.events(NodeWorker.invoked(fb)).size(), onB::diagnostics);
+        assertEquals(2, onB.awaitCount(NodeWorker.invoked(fb), 2, Duration.ofSeconds(10), "invocations").size(),
+                onB::diagnostics);
     }
 
     @Test

@@ -101,6 +101,14 @@ class HttpTriggersIT extends E2eSupport {
         });
     }
 
+    /**
+     * Exactly {@code n} invocations of {@code fn} so far. The worker tells of an invocation on its own output, which
+     * may reach the test after the HTTP answer, so this first waits for {@code n}.
+     */
+    private static void assertInvocations(NodeWorker w, String fn, int n, String what) {
+        assertEquals(n, w.awaitCount(NodeWorker.invoked(fn), n, SHORT, "invocations").size(), what);
+    }
+
     private void awaitNotFound(String path) {
         Await.untilTrue(path + " answers 404", MEDIUM, () -> get(path).statusCode() == 404);
         assertEquals("NOT_FOUND", JsonKit.str(JsonKit.parse(get(path).body()), "error.code"));
@@ -379,8 +387,7 @@ class HttpTriggersIT extends E2eSupport {
         assertEquals(200, after.statusCode());
         assertEquals("fine", JsonKit.str(json(after), "received.body.still"));
         assertTrue(w.isAlive());
-        w.awaitCount(NodeWorker.invoked(fn), before + 3, SHORT, "invocations");
-        assertEquals(before + 3, w.events(NodeWorker.invoked(fn)).size(), "only the three routed requests reached it");
+        assertInvocations(w, fn, before + 3, "only the three routed requests reached it");
     }
 
     @Test
@@ -393,6 +400,7 @@ class HttpTriggersIT extends E2eSupport {
         w.registerTrigger("http", fn, httpTrigger(prefix + "/in", "POST"));
         Await.untilTrue("route served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/in"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
+        w.awaitInvoked(fn, SHORT);
         int before = w.events(NodeWorker.invoked(fn)).size();
 
         List<Socket> slow = new ArrayList<>();
@@ -436,7 +444,7 @@ class HttpTriggersIT extends E2eSupport {
                 assertEquals("HTTP/1.1 408", head, "a body not whole by the body timeout");
                 assertTrue(closedAfterAnswer(in), "the connection of a timed-out body is closed");
             }
-            assertEquals(before + 1, w.events(NodeWorker.invoked(fn)).size(), "only the normal request reached it");
+            assertInvocations(w, fn, before + 1, "only the normal request reached it");
         } finally {
             trickle.shutdownNow();
             for (Socket s : slow) {
@@ -454,6 +462,7 @@ class HttpTriggersIT extends E2eSupport {
         w.registerTrigger("http", fn, httpTrigger(prefix + "/in", "POST"));
         Await.untilTrue("route served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/in"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode() == 200);
+        w.awaitInvoked(fn, SHORT);
         int before = w.events(NodeWorker.invoked(fn)).size();
 
         for (int i = 0; i < 50; i++) {
@@ -467,7 +476,7 @@ class HttpTriggersIT extends E2eSupport {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"still\":\"fine\"}")));
         assertEquals(200, after.statusCode());
         assertEquals("fine", JsonKit.str(json(after), "received.body.still"));
-        assertEquals(before + 1, w.events(NodeWorker.invoked(fn)).size(), "no cut-off body reached the function");
+        assertInvocations(w, fn, before + 1, "no cut-off body reached the function");
     }
 
     /** Opens a connection and sends a request head announcing {@code length} body bytes, then {@code first}. */
@@ -514,8 +523,7 @@ class HttpTriggersIT extends E2eSupport {
         // escapes that are not UTF-8: Payara answers 400 itself (the engine would too)
         String notUtf8 = rawAnswer("GET /" + prefix + "/files/%ff HTTP/1.1");
         assertEquals("400", notUtf8.substring(9, 12), notUtf8);
-        w.awaitCount(NodeWorker.invoked(fn), before + 5, SHORT, "invocations");
-        assertEquals(before + 5, w.events(NodeWorker.invoked(fn)).size(), "the refused one reached no function");
+        assertInvocations(w, fn, before + 5, "the refused one reached no function");
     }
 
     /** The {@code name} parameter the function received for {@code GET /<prefix>/files/<raw>}. */
@@ -576,7 +584,7 @@ class HttpTriggersIT extends E2eSupport {
         var server = send(HttpRequest.newBuilder(ArquillianEngine.httpUri(base).resolve("/health")));
         assertEquals(200, server.statusCode(), server::body);
         assertEquals("UP", JsonKit.str(json(server), "status"), "MicroProfile Health on the worker port");
-        assertEquals(1, w.events(NodeWorker.invoked(fn)).size(), "the worker port's /health is not the route");
+        assertInvocations(w, fn, 1, "the worker port's /health is not the route");
 
         w.unregisterTrigger(handle);
         awaitNotFound("health");
@@ -592,6 +600,7 @@ class HttpTriggersIT extends E2eSupport {
         w.registerTrigger("http", fn, httpTrigger(prefix + "/form", "POST"));
         Await.untilTrue(prefix + "/form served", MEDIUM, () -> send(HttpRequest.newBuilder(trigger(prefix + "/form"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode() != 404);
+        w.awaitInvoked(fn, SHORT);
         int before = w.events(NodeWorker.invoked(fn)).size();
 
         var form = send(HttpRequest.newBuilder(trigger(prefix + "/form?via=form"))
@@ -623,7 +632,7 @@ class HttpTriggersIT extends E2eSupport {
                 .header("Content-Type", "multipart/form-data; boundary=")
                 .POST(HttpRequest.BodyPublishers.ofString("--nothing like the boundary")));
         assertEquals(200, broken.statusCode(), "nothing is parsed, so nothing is refused: " + broken.body());
-        assertEquals(before + 3, w.events(NodeWorker.invoked(fn)).size());
+        assertInvocations(w, fn, before + 3, "the three requests, none refused");
     }
 
     @Test
@@ -647,7 +656,7 @@ class HttpTriggersIT extends E2eSupport {
 
         var onWorkerPort = send(HttpRequest.newBuilder(ArquillianEngine.httpUri(base).resolve(path)));
         assertNotEquals(200, onWorkerPort.statusCode(), onWorkerPort::body);
-        assertEquals(1, w.events(NodeWorker.invoked(fn)).size(), "only the trigger listener reached the handler");
+        assertInvocations(w, fn, 1, "only the trigger listener reached the handler");
     }
 
     @Test
