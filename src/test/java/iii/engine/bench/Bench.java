@@ -37,7 +37,8 @@ import java.util.zip.ZipOutputStream;
  *   calls with the caller on the engine's RBAC-gated listener (a session whose grant exposes the callee's function,
  *   no auth function, no middleware), the callee on the trusted one: what the access checks cost a call; and the
  *   same calls with the Java SDK as caller and callee ({@link SdkDriver}): what the SDK costs against the raw
- *   client;</li>
+ *   client, with the callee's handlers on its pool (the default, target {@code sdk}) and on the WebSocket client's
+ *   thread ({@code sdk-in});</li>
  *   <li>control plane: W workers × F functions, time until {@code engine::functions::list} shows them all, and until
  *   it is back to its baseline after they all disconnect;</li>
  *   <li>heap: live heap (after a full GC) per 1,000 idle connections, engine and echo floor.</li>
@@ -47,6 +48,11 @@ import java.util.zip.ZipOutputStream;
 public final class Bench {
 
     private static final String HOST = "127.0.0.1";
+    /**
+     * The SDK's cells: its callee with the defaults (handlers on the worker's pool) and one whose handlers run on the
+     * WebSocket client's thread ({@code IiiOptions.executor(Runnable::run)}); the same caller for both.
+     */
+    private static final List<String> SDK_TARGETS = List.of("sdk", "sdk-in");
     /** TyrusScheduler's log line once installed (the engine's classes are not on this class path). */
     private static final String SCHEDULER_INSTALLED = "runs its per-frame tasks on a plain scheduler";
 
@@ -341,6 +347,8 @@ public final class Bench {
         var rbacObserver = rbac ? Rpc.connect(HOST, rbacPort, "/", setupErrors, "bench-rbac-observer") : null;
         var engineUrl = URI.create("ws://" + HOST + ":" + engine.port + "/");
         var sdkCallee = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-callee").build()) : null;
+        var sdkInlineCallee = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-inline-callee")
+                .executor(Runnable::run).build()) : null;
         sdkCaller = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-caller").build()) : null;
         var switches = Map.of("floor", floorSwitch, "engine", caller, "rbac", rbacSwitch);
         var clients = new HashMap<String, Conn>(Map.of("floor", floorCaller, "engine", engineCaller));
@@ -360,9 +368,11 @@ public final class Bench {
                 checkGated(rbacObserver);
             }
             if (sdk) {
-                SdkDriver.registerCallee(sdkCallee);
-                awaitSdkCallable();
-                targets.add("sdk");
+                SdkDriver.registerCallee(sdkCallee, SdkDriver.FUNCTION);
+                SdkDriver.registerCallee(sdkInlineCallee, SdkDriver.INLINE_FUNCTION);
+                awaitSdkCallable(SdkDriver.FUNCTION);
+                awaitSdkCallable(SdkDriver.INLINE_FUNCTION);
+                targets.addAll(SDK_TARGETS);
             }
 
             System.out.printf("warm-up: %d ms per target%n", warmupTotalMs);
@@ -404,16 +414,17 @@ public final class Bench {
             if (sdk) {
                 sdkCaller.close();
                 sdkCallee.close();
+                sdkInlineCallee.close();
             }
         }
     }
 
-    /** Waits until the SDK callee's function answers the SDK caller through the engine. */
-    private void awaitSdkCallable() throws Exception {
+    /** Waits until an SDK callee's function answers the SDK caller through the engine. */
+    private void awaitSdkCallable(String function) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (true) {
             try {
-                sdkCaller.call(SdkDriver.FUNCTION, new SdkDriver.Payload("0", ""), SdkDriver.Payload.class)
+                sdkCaller.call(function, new SdkDriver.Payload("0", ""), SdkDriver.Payload.class)
                         .toCompletableFuture().get(5, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException e) {
@@ -483,8 +494,9 @@ public final class Bench {
     private void runCell(int round, String target, Switch sw, Conn client, int payload, int inflight,
                          long warmup, long measure, boolean report) throws Exception {
         Driver driver;
-        if (target.equals("sdk")) {
-            var sdkDriver = new SdkDriver(sdkCaller, payload, inflight);
+        if (SDK_TARGETS.contains(target)) {
+            var sdkDriver = new SdkDriver(sdkCaller, target.equals("sdk") ? SdkDriver.FUNCTION
+                    : SdkDriver.INLINE_FUNCTION, payload, inflight);
             sdkDriver.start();
             driver = sdkDriver;
         } else {
@@ -796,7 +808,7 @@ public final class Bench {
             for (int payload : payloads) {
                 for (int inflight : inflights) {
                     var floor = cellsOf(payload, inflight, "floor");
-                    for (var target : List.of("floor", "engine", "rbac", "sdk")) {
+                    for (var target : List.of("floor", "engine", "rbac", "sdk", "sdk-in")) {
                         var list = cellsOf(payload, inflight, target);
                         if (list.isEmpty()) {
                             continue;
@@ -812,7 +824,9 @@ public final class Bench {
                                 tput / median(floor, Cell::callsPerSecond), p50 / median(floor, Cell::p50));
                     }
                     printRbacVsTrusted(payload, inflight);
-                    printSdkVsRaw(payload, inflight);
+                    for (var target : SDK_TARGETS) {
+                        printSdkVsRaw(target, payload, inflight);
+                    }
                 }
             }
         }
@@ -882,25 +896,25 @@ public final class Bench {
         }
     }
 
-    /** The sdk cell against the raw client's routed cell of the same size and calls in flight. */
-    private void printSdkVsRaw(int payload, int inflight) {
+    /** An SDK cell against the raw client's routed cell of the same size and calls in flight. */
+    private void printSdkVsRaw(String target, int payload, int inflight) {
         var raw = cellsOf(payload, inflight, "engine");
-        var viaSdk = cellsOf(payload, inflight, "sdk");
+        var viaSdk = cellsOf(payload, inflight, target);
         if (raw.isEmpty() || viaSdk.isEmpty()) {
             return;
         }
         double p50 = median(raw, Cell::p50);
         double dp50 = median(viaSdk, Cell::p50) - p50;
-        System.out.printf(Locale.ROOT, "  sdk vs raw: calls/s %.3fx (paired per round %.3fx), p50 %+.1f us, client"
-                        + " cpu/call %+.1f us%n", median(viaSdk, Cell::callsPerSecond) / median(raw,
-                        Cell::callsPerSecond), median(pairedSdkRatios(payload, inflight), Double::doubleValue), dp50,
-                median(viaSdk, Cell::clientCpuUs) - median(raw, Cell::clientCpuUs));
+        System.out.printf(Locale.ROOT, "  %-6s vs raw: calls/s %.3fx (paired per round %.3fx), p50 %+.1f us, client"
+                        + " cpu/call %+.1f us%n", target, median(viaSdk, Cell::callsPerSecond) / median(raw,
+                        Cell::callsPerSecond), median(pairedSdkRatios(target, payload, inflight), Double::doubleValue),
+                dp50, median(viaSdk, Cell::clientCpuUs) - median(raw, Cell::clientCpuUs));
     }
 
-    /** Per round, the sdk cell's calls/s over the raw client's. */
-    private List<Double> pairedSdkRatios(int payload, int inflight) {
+    /** Per round, an SDK cell's calls/s over the raw client's. */
+    private List<Double> pairedSdkRatios(String target, int payload, int inflight) {
         var ratios = new ArrayList<Double>();
-        for (var viaSdk : cellsOf(payload, inflight, "sdk")) {
+        for (var viaSdk : cellsOf(payload, inflight, target)) {
             cells.stream().filter(c -> c.round() == viaSdk.round() && c.payload() == payload
                             && c.inflight() == inflight && c.target().equals("engine")).findFirst()
                     .ifPresent(raw -> ratios.add(viaSdk.callsPerSecond() / raw.callsPerSecond()));
@@ -910,29 +924,37 @@ public final class Bench {
 
     /** What the Java SDK (caller and callee) costs against the raw client, over the routed cells. */
     private void printSdkSummary() {
-        var perCell = new ArrayList<Double>();
-        var parts = new ArrayList<String>();
-        for (int payload : payloads) {
-            for (int inflight : inflights) {
-                var paired = pairedSdkRatios(payload, inflight);
-                if (!paired.isEmpty()) {
-                    double ratio = median(paired, Double::doubleValue);
-                    perCell.add(ratio);
-                    parts.add(String.format(Locale.ROOT, "%d B x %d %.3fx", payload, inflight, ratio));
+        boolean first = true;
+        for (var target : SDK_TARGETS) {
+            var perCell = new ArrayList<Double>();
+            var parts = new ArrayList<String>();
+            for (int payload : payloads) {
+                for (int inflight : inflights) {
+                    var paired = pairedSdkRatios(target, payload, inflight);
+                    if (!paired.isEmpty()) {
+                        double ratio = median(paired, Double::doubleValue);
+                        perCell.add(ratio);
+                        parts.add(String.format(Locale.ROOT, "%d B x %d %.3fx", payload, inflight, ratio));
+                    }
                 }
             }
+            if (perCell.isEmpty()) {
+                continue;
+            }
+            if (first) {
+                System.out.println();
+                System.out.println("=== Java SDK (iii.sdk.Iii as caller and callee) vs the raw client ===");
+                first = false;
+            }
+            double worst = perCell.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "  SDK cost, %s: %.1f %% of the raw client's calls/s in its worst cell,"
+                            + " %.1f %% median (target <= 15 %%)  %s%n", target.equals("sdk")
+                            ? "handlers on the worker's pool (the default)"
+                            : "handlers on the client's thread (executor Runnable::run)", 100 * (1 - worst),
+                    100 * (1 - median(perCell, Double::doubleValue)), 1 - worst <= 0.15 ? "ok" : "MISSED");
+            System.out.println("    " + target + " calls/s / raw calls/s, paired per round, median per cell: "
+                    + String.join(", ", parts));
         }
-        if (perCell.isEmpty()) {
-            return;
-        }
-        double worst = perCell.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-        System.out.println();
-        System.out.println("=== Java SDK (iii.sdk.Iii as caller and callee) vs the raw client ===");
-        System.out.printf(Locale.ROOT, "  SDK cost: %.1f %% of the raw client's calls/s in its worst cell, %.1f %%"
-                        + " median (target <= 15 %%)  %s%n", 100 * (1 - worst),
-                100 * (1 - median(perCell, Double::doubleValue)), 1 - worst <= 0.15 ? "ok" : "MISSED");
-        System.out.println("    sdk calls/s / raw calls/s, paired per round, median per cell: "
-                + String.join(", ", parts));
     }
 
     /**

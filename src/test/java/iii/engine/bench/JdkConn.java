@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class JdkConn implements Conn {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Messages are taken on the client's selector thread, as the SDK takes them: no thread switch per frame. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .executor(Runnable::run).build();
 
     private final Object sendLock = new Object();
     private WebSocket socket;

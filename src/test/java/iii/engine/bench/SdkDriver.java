@@ -13,18 +13,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SdkDriver extends Driver {
 
     static final String FUNCTION = "bench::sdk-echo";
+    /** The same callee on a worker whose handlers run on the WebSocket client's thread. */
+    static final String INLINE_FUNCTION = "bench::sdk-echo-inline";
 
     /** The payload, as JSON-B writes it: {@code n} then {@code pad}. */
     public record Payload(String n, String pad) {
     }
 
     private final Iii caller;
+    private final String function;
     private final int inflight;
     private final String pad;
     private final AtomicLong seq = new AtomicLong();
 
-    SdkDriver(Iii caller, int payloadBytes, int inflight) {
+    SdkDriver(Iii caller, String function, int payloadBytes, int inflight) {
         this.caller = caller;
+        this.function = function;
         this.inflight = inflight;
         int padLength = payloadBytes - "{\"n\":\"0123456789abcdef\",\"pad\":\"\"}".length();
         if (padLength < 0) {
@@ -34,8 +38,8 @@ final class SdkDriver extends Driver {
     }
 
     /** The callee: returns its payload, bound to a {@link Payload} and written again. */
-    static void registerCallee(Iii callee) {
-        callee.registerFunction(FUNCTION, Payload.class, p -> p);
+    static void registerCallee(Iii callee, String function) {
+        callee.registerFunction(function, Payload.class, p -> p);
     }
 
     void start() {
@@ -48,7 +52,7 @@ final class SdkDriver extends Driver {
     private void call() {
         String n = HexFormat.of().toHexDigits(seq.getAndIncrement());
         long sent = System.nanoTime();
-        caller.call(FUNCTION, new Payload(n, pad), Payload.class).whenComplete((result, failure) -> {
+        caller.call(function, new Payload(n, pad), Payload.class).whenComplete((result, failure) -> {
             long now = System.nanoTime();
             if (failure != null) {
                 error("call failed: " + failure);

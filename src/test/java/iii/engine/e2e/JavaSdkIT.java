@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -194,6 +195,53 @@ class JavaSdkIT extends E2eSupport {
         Iii caller = sdk("java-async-caller-" + shortId());
 
         assertEquals(new Out(10, "later"), await(caller.call(fn, new In(5), Out.class)));
+    }
+
+    @Test
+    void handler_that_waits_for_its_own_call_is_answered_on_the_default_executor() {
+        NodeWorker node = node(Sdk.V0_22_1);
+        String inner = fid("inner");
+        node.registerFunction(inner, "echo");
+        awaitFunctionListed(inner);
+        Iii java = sdk("java-waits-" + shortId());
+        String fn = fid("waits");
+        // blocks its thread until the result of its own call comes in on the same connection
+        java.registerFunction(fn, In.class, in -> {
+            try {
+                return new Out(await(java.call(inner, new In(in.n() * 2), In.class)).n(), "waited");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitFunctionListed(fn);
+        JsonObject reply = assertCallOk(node.call(fn, JsonKit.obj("n", 4)));
+
+        assertEquals(JsonKit.obj("doubled", 8, "by", "waited"), result(reply));
+    }
+
+    @Test
+    void handlers_on_the_client_thread_are_answered_without_a_pool_thread() throws Exception {
+        Iii inline = closeLater(Iii.connect(ws(), IiiOptions.builder().workerName("java-inline-" + shortId())
+                .executor(Runnable::run).build()));
+        String fn = fid("inline");
+        var threads = new ConcurrentLinkedQueue<String>();
+        inline.registerFunction(fn, In.class, in -> {
+            threads.add(Thread.currentThread().getName());
+            return new Out(in.n() * 2, "inline");
+        });
+        String later = fid("inline-later");
+        inline.registerFunction(later, In.class, in -> CompletableFuture.supplyAsync(() -> new Out(in.n(), "later"),
+                CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)));
+        awaitFunctionListed(fn);
+        awaitFunctionListed(later);
+        Iii caller = sdk("java-inline-caller-" + shortId());
+
+        assertEquals(new Out(6, "inline"), await(caller.call(fn, new In(3), Out.class)));
+        assertEquals(JsonKit.obj("doubled", 10, "by", "inline"),
+                result(assertCallOk(node(Sdk.V0_11_6).call(fn, JsonKit.obj("n", 5)))));
+        assertEquals(new Out(9, "later"), await(caller.call(later, new In(9), Out.class)));
+        assertEquals(2, threads.size());
+        assertTrue(threads.stream().noneMatch(t -> t.startsWith("iii-sdk-")), threads::toString);
     }
 
     @Test
