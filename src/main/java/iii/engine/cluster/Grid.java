@@ -70,8 +70,8 @@ interface Grid {
     boolean contains(Kind kind, String id);
 
     /**
-     * Removes the entries of engines that are no longer members; {@code oldestOnly}: only on the oldest engine (the
-     * others return).
+     * Removes the entries, and the message channels, of engines that are no longer members; {@code oldestOnly}: only
+     * on the oldest engine (the others return).
      */
     void purge(boolean oldestOnly);
 

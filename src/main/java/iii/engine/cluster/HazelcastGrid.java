@@ -36,6 +36,8 @@ final class HazelcastGrid implements Grid {
 
     static final String JNDI_NAME = "payara/Hazelcast";
     private static final String PREFIX = "iii-engine.";
+    /** The topic of engine {@code <node>} is {@code iii-engine.node.<node>}. */
+    private static final String TOPIC_PREFIX = PREFIX + "node.";
 
     private final HazelcastInstance hazelcast;
     private final EnumMap<Kind, IMap<String, String>> maps = new EnumMap<>(Kind.class);
@@ -44,7 +46,7 @@ final class HazelcastGrid implements Grid {
     private volatile String subscribedNode;
     private volatile UUID subscription;
 
-    private HazelcastGrid(HazelcastInstance hazelcast) {
+    HazelcastGrid(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
         openMaps();
     }
@@ -213,6 +215,13 @@ final class HazelcastGrid implements Grid {
         for (var kind : List.of(Kind.TRIGGERS, Kind.TYPES, Kind.SERVICES, Kind.FUNCTIONS, Kind.WORKERS)) {
             purge(maps.get(kind), nodes);
         }
+        // each member keeps a proxy (and its statistics) of every topic until it is destroyed
+        for (var object : hazelcast.getDistributedObjects()) {
+            if (object instanceof ITopic<?> topic && topic.getName().startsWith(TOPIC_PREFIX)
+                    && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))) {
+                topic.destroy();
+            }
+        }
     }
 
     private static void purge(IMap<String, String> map, Set<String> nodes) {
@@ -249,7 +258,7 @@ final class HazelcastGrid implements Grid {
     }
 
     private ITopic<String> topic(String node) {
-        return topics.computeIfAbsent(node, name -> hazelcast.getTopic(PREFIX + "node." + name));
+        return topics.computeIfAbsent(node, name -> hazelcast.getTopic(TOPIC_PREFIX + name));
     }
 
     @Override
