@@ -39,7 +39,7 @@ ENV III_BIND_ADDRESS=0.0.0.0 \
     III_RBAC_PORT=0 \
     III_RBAC_ENABLED=false \
     III_TLS_ENABLED=false \
-    JVM_ARGS="-Xmx1g -Dhazelcast.socket.bind.any=false -Dhazelcast.heartbeat.interval.seconds=1 -Dhazelcast.max.no.heartbeat.seconds=5 -Dhazelcast.merge.first.run.delay.seconds=5 -Dhazelcast.merge.next.run.delay.seconds=5"
+    JVM_ARGS="-Xmx1g"
 
 COPY --chown=payara:payara server-config/ /opt/payara/config/
 # ROOT.war and WEB-INF/glassfish-web.xml both put the engine at "/"
@@ -51,6 +51,7 @@ EXPOSE 49134 3111 5701
 # java ... $JVM_ARGS -jar payara-micro.jar <these arguments>
 ENTRYPOINT ["/bin/sh", "/opt/payara/config/container-entrypoint.sh"]
 CMD ["--deploymentDir", "/opt/payara/deployments", \
+     "--systemproperties", "/opt/payara/config/hazelcast.properties", \
      "--port", "49134", \
      "--name", "iii-engine", \
      "--disablephonehome", \

@@ -72,15 +72,9 @@ public final class Server implements AutoCloseable {
         var command = new ArrayList<String>();
         command.add(java);
         command.addAll(jvmOptions);
-        command.add("-Dhazelcast.socket.bind.any=false");
-        // as bin/run: an engine that stops answering leaves its cluster within 5 s
-        command.add("-Dhazelcast.heartbeat.interval.seconds=1");
-        command.add("-Dhazelcast.max.no.heartbeat.seconds=5");
-        // as bin/run: engines that were split apart look for each other every 5 s and merge
-        command.add("-Dhazelcast.merge.first.run.delay.seconds=5");
-        command.add("-Dhazelcast.merge.next.run.delay.seconds=5");
         command.addAll(List.of("-jar", microJar.toString(),
                 "--deploy", war.toString(),
+                "--systemproperties", root.resolve("server-config/hazelcast.properties").toString(),
                 "--contextroot", "/",
                 "--port", Integer.toString(port),
                 "--name", name,
