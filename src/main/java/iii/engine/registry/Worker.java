@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One connected worker: a connection with an engine-assigned id. Identity matters: a worker that reconnects is a new
@@ -16,6 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never touches what the new one registered.
  */
 public final class Worker {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /** Registrations of one worker logged at INFO in one second; the rest of that second's at FINE. */
+    static final int LOGGED_REGISTRATIONS_PER_SECOND = 100;
 
     private final UUID id;
     private final UUID reattachToken = UUID.randomUUID();
@@ -35,6 +41,9 @@ public final class Worker {
     private volatile RawJson latestMetrics;
     private volatile boolean heard = true;
     private int silentBeats;
+    private final Object registrationLog = new Object();
+    private long registrationLogSecond;
+    private int registrationsLogged;
 
     public Worker(WorkerChannel channel, String ipAddress) {
         this(channel, ipAddress, null);
@@ -92,11 +101,30 @@ public final class Worker {
     }
 
     /**
-     * The level this worker's registrations are logged at: INFO for a worker of the trusted listener, FINE for an RBAC
-     * session, whose registrations an untrusted peer could otherwise turn into any amount of log.
+     * The level this worker's next registration is logged at: FINE for an RBAC session, whose registrations an
+     * untrusted peer could otherwise turn into any amount of log; INFO for a worker of the trusted listener, up to
+     * {@value #LOGGED_REGISTRATIONS_PER_SECOND} a second, then FINE for the rest of that second, which one line says
+     * (a burst of thousands is logged in its first hundred lines, not one line each).
      */
-    public java.util.logging.Level registrationLogLevel() {
-        return session == null ? java.util.logging.Level.INFO : java.util.logging.Level.FINE;
+    public Level registrationLogLevel() {
+        if (session != null) {
+            return Level.FINE;
+        }
+        long second = System.nanoTime() / 1_000_000_000L;
+        int logged;
+        synchronized (registrationLog) {
+            if (second != registrationLogSecond) {
+                registrationLogSecond = second;
+                registrationsLogged = 0;
+            }
+            logged = ++registrationsLogged;
+        }
+        if (logged == LOGGED_REGISTRATIONS_PER_SECOND + 1) {
+            LOG.info(() -> "Worker " + this + " registered more than " + LOGGED_REGISTRATIONS_PER_SECOND
+                    + " functions, services, trigger types and triggers within a second; the rest of that second's"
+                    + " are logged at FINE");
+        }
+        return logged <= LOGGED_REGISTRATIONS_PER_SECOND ? Level.INFO : Level.FINE;
     }
 
     /** The id this worker knows for a function registered under {@code registeredId}. */
