@@ -129,11 +129,15 @@ public final class ClusterBench {
                 for (int inflight : inflights) {
                     var l = median(cells, "local", payload, inflight);
                     var x = median(cells, "across", payload, inflight);
+                    var paired = pairedP50Ratios(cells, payload, inflight);
                     summary.add(String.format(Locale.ROOT, "%4d B x %-2d  local %8.0f calls/s p50 %7.1f us p99 %8.1f us"
                                     + " | across %8.0f calls/s p50 %7.1f us p99 %8.1f us | across/local: p50 %.2fx,"
-                                    + " calls/s %.2fx", payload, inflight, l.callsPerSecond(), l.p50(), l.p99(),
-                            x.callsPerSecond(), x.p50(), x.p99(), x.p50() / l.p50(),
-                            x.callsPerSecond() / l.callsPerSecond()));
+                                    + " calls/s %.2fx; p50 paired per round %.2fx (%.2f-%.2f)", payload, inflight,
+                            l.callsPerSecond(), l.p50(), l.p99(), x.callsPerSecond(), x.p50(), x.p99(),
+                            x.p50() / l.p50(), x.callsPerSecond() / l.callsPerSecond(),
+                            median(paired.stream().mapToDouble(Double::doubleValue).toArray()),
+                            paired.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                            paired.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
                 }
             }
         } finally {
@@ -251,6 +255,24 @@ public final class ClusterBench {
         return new Cell(target, payload, inflight, median(these.stream().mapToDouble(Cell::callsPerSecond).toArray()),
                 median(these.stream().mapToDouble(Cell::p50).toArray()),
                 median(these.stream().mapToDouble(Cell::p99).toArray()), 0);
+    }
+
+    /**
+     * Per round, the across cell's p50 over that of the local cell measured next to it (each round adds the two
+     * cells of a size and number in flight one after the other).
+     */
+    private static List<Double> pairedP50Ratios(List<Cell> cells, int payload, int inflight) {
+        var ratios = new ArrayList<Double>();
+        for (int i = 0; i + 1 < cells.size(); i += 2) {
+            var first = cells.get(i);
+            var second = cells.get(i + 1);
+            if (first.payload() == payload && first.inflight() == inflight) {
+                var local = first.target().equals("local") ? first : second;
+                var across = local == first ? second : first;
+                ratios.add(across.p50() / local.p50());
+            }
+        }
+        return ratios;
     }
 
     private static double median(double[] values) {
