@@ -83,8 +83,8 @@ public final class Iii implements AutoCloseable {
     private final AtomicLong epochs = new AtomicLong();
     private final InvocationIds invocationIds = new InvocationIds();
     private final AtomicInteger reconnectAttempt = new AtomicInteger();
-    private volatile String workerId;
-    private volatile String reattachToken;
+    /** The engine's id and reattach token of the current (or last) connection, set together; null before. */
+    private volatile Identity identity;
     private volatile boolean closed;
 
     private record LocalFunction(String frame, Type in, Function<Object, ?> handler) {
@@ -151,7 +151,11 @@ public final class Iii implements AutoCloseable {
 
     /** The id the engine gave this worker's current (or last) connection; null before the first. */
     public String workerId() {
-        return workerId;
+        Identity current = identity;
+        return current == null ? null : current.workerId();
+    }
+
+    private record Identity(String workerId, String reattachToken) {
     }
 
     /** Whether a connection to the engine is up now. */
@@ -378,10 +382,10 @@ public final class Iii implements AutoCloseable {
             return;
         }
         reconnectAttempt.set(0);
-        String previous = workerId;
+        Identity previous = identity;
         if (previous != null) {
-            l.send(Frame.of("reattach").str("previous_worker_id", previous).str("reattach_token", reattachToken)
-                    .toString());
+            l.send(Frame.of("reattach").str("previous_worker_id", previous.workerId())
+                    .str("reattach_token", previous.reattachToken()).toString());
         }
         triggerTypes.values().forEach(t -> l.send(t.frame()));
         services.values().forEach(l::send);
@@ -525,6 +529,11 @@ public final class Iii implements AutoCloseable {
             result(frame);
             return;
         }
+        if ("workerregistered".equals(frame.string("type"))) {
+            // here, in the order frames come: a reconnect must find the id and token of the connection it replaces
+            identity = new Identity(frame.string("worker_id"), frame.string("reattach_token"));
+            return;
+        }
         try {
             executor.execute(() -> handle(frame, text));
         } catch (RejectedExecutionException e) {
@@ -535,10 +544,6 @@ public final class Iii implements AutoCloseable {
     private void handle(Envelope frame, String text) {
         switch (frame.string("type", "")) {
             case "invokefunction" -> invoke(frame);
-            case "workerregistered" -> {
-                workerId = frame.string("worker_id");
-                reattachToken = frame.string("reattach_token");
-            }
             case "registertrigger" -> trigger(frame, true);
             case "unregistertrigger" -> trigger(frame, false);
             case "triggerregistrationresult", "error" -> {
