@@ -8,6 +8,7 @@
 //   stdin  <- {"id":"c1","cmd":"goto","url":"http://127.0.0.1:PORT/console/"}
 //             {"id":"c2","cmd":"wait","selector":"tr[data-worker-id='…']","state":"visible"|"detached","timeout_ms":5000}
 //             {"id":"c3","cmd":"click","selector":"…"}   {"cmd":"fill","selector":"…","value":"…"}
+//             {"cmd":"press","selector":"…","hold_ms":1500} (a click whose button is held down that long)
 //             {"cmd":"text","selector":"…"}   {"cmd":"value","selector":"…"} (a form field's)
 //             {"cmd":"count","selector":"…"}   {"cmd":"screenshot","path":"…","full_page":true}   {"cmd":"exit"}
 //   stdout -> {"event":"reply","id":"c1","ok":true,"value":…} or {"event":"reply","id":"c1","ok":false,"error":"…"}
@@ -45,6 +46,13 @@ const commands = {
   wait: c => page.waitForSelector(c.selector, { state: c.state ?? 'visible', timeout: c.timeout_ms ?? 5000 })
     .then(() => true),
   click: c => page.click(c.selector, { timeout: c.timeout_ms ?? 5000 }).then(() => true),
+  press: async c => {
+    await page.hover(c.selector, { timeout: c.timeout_ms ?? 5000 });
+    await page.mouse.down();
+    await page.waitForTimeout(c.hold_ms);
+    await page.mouse.up();
+    return true;
+  },
   fill: c => page.fill(c.selector, c.value, { timeout: c.timeout_ms ?? 5000 }).then(() => true),
   text: c => page.textContent(c.selector, { timeout: c.timeout_ms ?? 5000 }),
   value: c => page.inputValue(c.selector, { timeout: c.timeout_ms ?? 5000 }),

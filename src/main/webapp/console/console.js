@@ -229,7 +229,17 @@ function fill(tableId, rows, build, empty) {
     tr.append(td);
     built.push(tr);
   }
-  body.replaceChildren(...built);
+  // A row whose content is unchanged stays the same element: a click on it is never lost to a refresh that lands
+  // between the button's press and its release.
+  const shown = new Map([...body.rows].map(tr => [tr.outerHTML, tr]));
+  const next = built.map(tr => {
+    const same = shown.get(tr.outerHTML);
+    shown.delete(tr.outerHTML);
+    return same ?? tr;
+  });
+  const kept = new Set(next);
+  for (const tr of [...body.rows]) if (!kept.has(tr)) tr.remove();
+  next.forEach((tr, i) => { if (body.rows[i] !== tr) body.insertBefore(tr, body.rows[i] ?? null); });
 }
 
 function ms(value) {

@@ -94,6 +94,11 @@ final class Browser implements AutoCloseable {
         run("click", "selector", selector);
     }
 
+    /** Clicks {@code selector} with its button held down for {@code hold}, as a slow hand does. */
+    void press(String selector, Duration hold) {
+        run(hold, "press", "selector", selector, "hold_ms", hold.toMillis());
+    }
+
     void fill(String selector, String value) {
         run("fill", "selector", selector, "value", value);
     }

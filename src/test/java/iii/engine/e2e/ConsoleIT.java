@@ -143,7 +143,7 @@ class ConsoleIT extends E2eSupport {
     }
 
     @Test
-    void a_routes_try_it_sends_a_real_request_to_the_http_trigger_listener() {
+    void a_routes_try_it_held_down_across_a_refresh_sends_a_real_request_to_the_http_trigger_listener() {
         NodeWorker w = node(Sdk.V0_22_1);
         String fn = fid("hello");
         String path = "console-" + shortId() + "/hello";
@@ -151,7 +151,8 @@ class ConsoleIT extends E2eSupport {
         w.registerTrigger("http", fn, JsonKit.obj("api_path", path, "http_method", "POST"));
         browser.waitFor("#routes tr[data-route-path='/" + path + "']", SHOWN);
 
-        browser.click("#routes tr[data-route-path='/" + path + "'] button");
+        // held down across at least one refresh (every second): the row it presses is still there when released
+        browser.press("#routes tr[data-route-path='/" + path + "'] button", Duration.ofMillis(2500));
         browser.fill("#try-body", "{\"from\":\"try it\"}");
         browser.click("#try-button");
         browser.waitFor("#try-outcome.good", SHOWN);
