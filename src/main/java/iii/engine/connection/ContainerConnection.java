@@ -12,9 +12,10 @@ import java.util.logging.Logger;
  * The TCP connection under a request on Payara (Grizzly), to end it at once: an upgraded one's, or an HTTP response's
  * that must not look complete to its client. Closing the WebSocket
  * session, or even the servlet's {@code WebConnection}, is graceful: Grizzly waits until what is queued for the peer
- * has been written, which never happens when the peer stopped reading. Reached by reflection from the request being
- * upgraded (Payara's request facade, its Catalina request, Grizzly's request, its filter chain context); on another
- * container, or if Payara changed, there is none and the graceful close is all there is.
+ * has been written, which never happens when the peer stopped reading. Also where a request's unread body is given
+ * up. Reached by reflection from the request (Payara's request facade, its Catalina request, Grizzly's request, its
+ * filter chain context); on another container, or if Payara changed, there is none and the container's own handling
+ * is all there is.
  */
 public final class ContainerConnection {
 
@@ -33,17 +34,39 @@ public final class ContainerConnection {
         return action(request, "closeSilently");
     }
 
+    /**
+     * Tells the container that the rest of an HTTP/1.1 request's body will not be read, before the request is
+     * completed with its body still arriving: what comes after is dropped and the connection closed once the answer
+     * is written. Without it Grizzly keeps reading to skip the rest, and a piece that arrives while the request is
+     * being completed (on another thread) is dispatched as a request of its own over the recycled one.
+     */
+    public static void dropRestOfBody(ServletRequest request) {
+        try {
+            Object grizzly = grizzlyRequest(request);
+            if (grizzly != null) {
+                Object packet = call(grizzly, "getRequest");
+                packet.getClass().getMethod("setContentBroken", boolean.class).invoke(packet, true);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "The container's request cannot be reached", e);
+        }
+    }
+
+    /** Grizzly's request under Payara's request facade, or null elsewhere. */
+    private static Object grizzlyRequest(ServletRequest request) throws ReflectiveOperationException {
+        while (request instanceof ServletRequestWrapper wrapper) {
+            request = wrapper.getRequest();
+        }
+        var facade = field(request.getClass(), "request");
+        return facade == null ? null : call(facade.get(request), "getCoyoteRequest");
+    }
+
     private static Runnable action(ServletRequest request, String name) {
         try {
-            while (request instanceof ServletRequestWrapper wrapper) {
-                request = wrapper.getRequest();
-            }
-            var facade = field(request.getClass(), "request");
-            if (facade == null) {
+            Object grizzly = grizzlyRequest(request);
+            if (grizzly == null) {
                 return null;
             }
-            Object catalina = facade.get(request);
-            Object grizzly = call(catalina, "getCoyoteRequest");
             Object connection = call(call(grizzly, "getContext"), "getConnection");
             Method terminate = method(connection.getClass(), name);
             return () -> {

@@ -153,6 +153,7 @@ public class HttpTriggerServer {
                 config.bodyTimeoutMillis(), executors.scheduler(), new BodyReader.Sink() {
                     @Override
                     public void body(byte[] bytes) {
+                        exchange.bodyRead = true;
                         received(exchange, found, method, headers, HttpMapping.body(contentType, bytes), bytes);
                     }
 
@@ -187,6 +188,7 @@ public class HttpTriggerServer {
                         + " sent a text frame that is not a control message; ignored: " + text)));
         if (raw == null && !hasBody(exchange.request)) {
             raw = new byte[0]; // nothing to read: the stream ends at once
+            exchange.bodyRead = true;
         }
         if (raw != null) {
             requestBody.takeWriter(IGNORED_WRITER);
@@ -239,6 +241,7 @@ public class HttpTriggerServer {
 
             @Override
             public void end() {
+                exchange.bodyRead = true;
                 channel.writerEnded(true, null);
             }
 
@@ -486,6 +489,8 @@ public class HttpTriggerServer {
         private final AtomicBoolean ended = new AtomicBoolean();
         private final List<Runnable> onEnd = new CopyOnWriteArrayList<>();
         private volatile Runnable onDone = () -> { };
+        /** Whether the request's body has been read to its end (or it has none). */
+        volatile boolean bodyRead;
 
         Exchange(HttpServletRequest request, HttpServletResponse response, AsyncContext async, boolean head) {
             this.request = request;
@@ -589,6 +594,9 @@ public class HttpTriggerServer {
         }
 
         private void complete() {
+            if (!bodyRead && request.getProtocol().startsWith("HTTP/1")) {
+                ContainerConnection.dropRestOfBody(request);
+            }
             try {
                 async.complete();
             } catch (RuntimeException e) {
