@@ -188,7 +188,6 @@ public class HttpTriggerServer {
                         + " sent a text frame that is not a control message; ignored: " + text)));
         if (raw == null && !hasBody(exchange.request)) {
             raw = new byte[0]; // nothing to read: the stream ends at once
-            exchange.bodyRead = true;
         }
         if (raw != null) {
             requestBody.takeWriter(IGNORED_WRITER);
@@ -497,6 +496,7 @@ public class HttpTriggerServer {
             this.response = response;
             this.async = async;
             this.head = head;
+            bodyRead = !hasBody(request);
         }
 
         void onDone(Runnable action) {

@@ -359,6 +359,8 @@ public final class Iii implements AutoCloseable {
         if (closed) {
             return;
         }
+        // taken now: the new connection's workerregistered may arrive (and replace it) before opened() runs
+        Identity previous = identity;
         Link l = new Link(epochs.incrementAndGet(), this::received, this::lost);
         var builder = http.newWebSocketBuilder().connectTimeout(options.connectTimeout);
         options.headers.forEach(builder::header);
@@ -369,20 +371,22 @@ public final class Iii implements AutoCloseable {
             } else if (closed) {
                 l.abort(new IllegalStateException("closed"));
             } else {
-                opened(l);
+                opened(l, previous);
             }
         });
     }
 
-    /** A new connection: reattach, replay every registration, send what waited, describe this worker. */
-    private void opened(Link l) {
+    /**
+     * A new connection: reattach to {@code previous} (the last connection's identity, if any), replay every
+     * registration, send what waited, describe this worker.
+     */
+    private void opened(Link l, Identity previous) {
         link.set(l);
         if (l.isOver()) {
             link.compareAndSet(l, null);
             return;
         }
         reconnectAttempt.set(0);
-        Identity previous = identity;
         if (previous != null) {
             l.send(Frame.of("reattach").str("previous_worker_id", previous.workerId())
                     .str("reattach_token", previous.reattachToken()).toString());
