@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The cluster cells of the benchmark ({@code bin/bench --cluster}): two engines as one cluster on one machine, a
  * callee on engine B, and the same routed call made by a caller on B (local: the floor of this comparison) and by a
  * caller on A (across: one hop to B and one back), at each payload and number of calls in flight; then the time
- * until 10,000 functions registered on A are all listed on A itself (the floor) and on B. Prints one line per cell and the ratios to local.
+ * until 10,000 functions registered on A are all listed on A itself (the floor) and on B, and until they are gone from
+ * both once their worker has left. Prints one line per cell and the ratios to local.
  */
 public final class ClusterBench {
 
@@ -176,7 +177,7 @@ public final class ClusterBench {
 
     /**
      * Registers {@link #registrations} functions on one connection of engine A; times until A itself lists them all
-     * (the floor) and until B does. The first round runs on engines that have registered nothing yet; each later one
+     * (the floor) and until B does, then, once that connection has closed, until neither lists any. The first round runs on engines that have registered nothing yet; each later one
      * after the previous round's functions have left both engines. Prints every round, and the first apart from the
      * median of the others.
      */
@@ -186,6 +187,8 @@ public final class ClusterBench {
         var sent = new ArrayList<Double>();
         var listedA = new ArrayList<Double>();
         var listedB = new ArrayList<Double>();
+        var goneA = new ArrayList<Double>();
+        var goneB = new ArrayList<Double>();
         try {
             onA.awaitRegistered(10_000);
             onB.awaitRegistered(10_000);
@@ -204,10 +207,15 @@ public final class ClusterBench {
                 double[] listed = awaitListed(List.of(onA, onB), prefix, registrations, t0);
                 listedA.add(listed[0]);
                 listedB.add(listed[1]);
-                System.out.printf(Locale.ROOT, "registrations round %d: %d sent in %.0f ms, listed on A after %.0f ms,"
-                        + " on B after %.0f ms%n", round + 1, registrations, sent.get(round), listed[0], listed[1]);
+                long t1 = System.nanoTime();
                 registrant.client.close();
-                awaitListed(List.of(onA, onB), prefix, 0, System.nanoTime());
+                double[] gone = awaitListed(List.of(onA, onB), prefix, 0, t1);
+                goneA.add(gone[0]);
+                goneB.add(gone[1]);
+                System.out.printf(Locale.ROOT, "registrations round %d: %d sent in %.0f ms, listed on A after %.0f ms,"
+                        + " on B after %.0f ms; after their worker left, gone from A after %.0f ms, from B after"
+                        + " %.0f ms%n", round + 1, registrations, sent.get(round), listed[0], listed[1], gone[0],
+                        gone[1]);
             }
             summary.add(String.format(Locale.ROOT, "%d registrations on engine A, first round: sent in %.0f ms, all"
                     + " listed on engine A after %.0f ms, on engine B after %.0f ms", registrations, sent.get(0),
@@ -215,6 +223,10 @@ public final class ClusterBench {
             summary.add(String.format(Locale.ROOT, "%d registrations on engine A, median of %d later rounds: sent in"
                     + " %.0f ms, all listed on engine A after %.0f ms, on engine B after %.0f ms", registrations,
                     sent.size() - 1, median(later(sent)), median(later(listedA)), median(later(listedB))));
+            summary.add(String.format(Locale.ROOT, "their worker left engine A: all %d gone from engine A after %.0f"
+                    + " ms, from engine B after %.0f ms (median of %d rounds)", registrations,
+                    median(goneA.stream().mapToDouble(Double::doubleValue).toArray()),
+                    median(goneB.stream().mapToDouble(Double::doubleValue).toArray()), goneA.size()));
         } finally {
             onA.client.close();
             onB.client.close();
