@@ -36,7 +36,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,8 +108,21 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
     /** Mirrors made for a registration before their worker's own entry came, until they are checked. */
     private final Set<Worker> unconfirmed = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Runnable> writes = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    /** This engine's writes to the grid, in the order they are made. */
+    private final Lane writes = new Lane();
+    /**
+     * The removals of the functions of this engine's workers that have left, once each worker's own entry is gone:
+     * the other engines dropped those functions with it, so these only clear the maps, and never hold up the writes
+     * that come after them (a put of one of the ids by another worker stays, as these removals are conditional).
+     */
+    private final Lane departures = new Lane();
+    /**
+     * The removals of the functions of this engine's workers that are leaving, held until the worker's own entry is
+     * removed (by {@link #retired}): the other engines then drop all of its functions at once, not one grid removal
+     * at a time (a worker with 10,000 functions was gone from another engine's listing only after 3 s and more).
+     * Guarded by itself, with {@link #announced} of those workers.
+     */
+    private final Map<Worker, List<Runnable>> leaving = new HashMap<>();
 
     protected Cluster() {
     }
@@ -216,7 +232,17 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         own.remove(entry.id(), entry);
         var text = Registrations.function(Node.local(), entry);
-        write(() -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text));
+        Runnable removal = () -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text);
+        var owner = entry.owner();
+        if (owner.isRetired()) {
+            synchronized (leaving) {
+                if (announced.contains(owner.id())) {
+                    leaving.computeIfAbsent(owner, w -> new ArrayList<>()).add(removal);
+                    return;
+                }
+            }
+        }
+        write(removal);
     }
 
     @Override
@@ -348,48 +374,70 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
             }
         }
-        if (announced.remove(worker.id())) {
-            write(() -> grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null));
+        boolean known;
+        List<Runnable> removals;
+        synchronized (leaving) {
+            known = announced.remove(worker.id());
+            removals = leaving.remove(worker);
+        }
+        if (known) { // held removals are only ever those of a worker announced
+            write(() -> {
+                grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null);
+                if (removals != null) {
+                    removals.forEach(departures::add);
+                }
+            });
         }
     }
 
-    /** Runs grid writes one at a time, in order, on the engine's executor (they may wait for the network). */
     private void write(Runnable operation) {
         writes.add(operation);
-        if (writing.compareAndSet(false, true)) {
-            try {
-                executors.executor().execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                // the engine is stopping: the other engines remove this one's entries when it leaves
-                writing.set(false);
-                writes.clear();
-            }
-        }
     }
 
-    private void drain() {
-        do {
-            Runnable operation;
-            while ((operation = writes.poll()) != null) {
+    /** Grid writes run one at a time, in order, on the engine's executor (they may wait for the network). */
+    private final class Lane {
+
+        private final ConcurrentLinkedQueue<Runnable> operations = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean running = new AtomicBoolean();
+
+        void add(Runnable operation) {
+            operations.add(operation);
+            if (running.compareAndSet(false, true)) {
                 try {
-                    if (operation instanceof FunctionPut put) {
-                        // a burst of registrations goes out as one putAll (later puts of an id win, as they would)
-                        var batch = new LinkedHashMap<String, String>();
-                        batch.put(put.id(), put.text());
-                        while (batch.size() < BATCH && writes.peek() instanceof FunctionPut next) {
-                            writes.poll();
-                            batch.put(next.id(), next.text());
-                        }
-                        grid.put(Grid.Kind.FUNCTIONS, batch);
-                    } else {
-                        operation.run();
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "A write to the cluster failed", e);
+                    executors.executor().execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    // the engine is stopping: the other engines remove this one's entries when it leaves
+                    running.set(false);
+                    operations.clear();
                 }
             }
-            writing.set(false);
-        } while (!writes.isEmpty() && writing.compareAndSet(false, true));
+        }
+
+        private void drain() {
+            do {
+                Runnable operation;
+                while ((operation = operations.poll()) != null) {
+                    try {
+                        if (operation instanceof FunctionPut put) {
+                            // a burst of registrations goes out as one putAll (later puts of an id win, as they
+                            // would)
+                            var batch = new LinkedHashMap<String, String>();
+                            batch.put(put.id(), put.text());
+                            while (batch.size() < BATCH && operations.peek() instanceof FunctionPut next) {
+                                operations.poll();
+                                batch.put(next.id(), next.text());
+                            }
+                            grid.put(Grid.Kind.FUNCTIONS, batch);
+                        } else {
+                            operation.run();
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "A write to the cluster failed", e);
+                    }
+                }
+                running.set(false);
+            } while (!operations.isEmpty() && running.compareAndSet(false, true));
+        }
     }
 
     // ---- the other engines' registrations, in from the grid

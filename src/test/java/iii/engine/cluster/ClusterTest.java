@@ -1,6 +1,7 @@
 package iii.engine.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,7 +17,9 @@ import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.RegisterTriggerType;
+import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.FunctionRegistry;
+import iii.engine.registry.Node;
 import iii.engine.registry.ServiceRegistry;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
@@ -58,11 +61,12 @@ class ClusterTest {
             1L << 26), executors, InvocationObserver.NONE, badInput);
     private final MapGrid grid = new MapGrid();
     private Cluster cluster;
+    private WorkerCleanup cleanup;
 
     @BeforeEach
     void join() {
         var holder = new Cluster[1];
-        var cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
+        cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
                 new Channels(System::currentTimeMillis), new DirectEvent<>(event -> holder[0].retired(event)));
         cluster = new Cluster(functions, triggers, triggerRegistry, services, workers, cleanup, invoker, executors,
                 new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), Optional.empty(), Optional.of(true),
@@ -115,6 +119,38 @@ class ClusterTest {
         cluster.workerRemoved(worker.toString(), workerText());
         assertNull(workers.get(worker));
         assertNull(functions.get("early::f"));
+    }
+
+    @Test
+    void a_leaving_workers_entry_is_removed_before_its_functions_so_other_engines_drop_them_at_once() {
+        var leaving = new Worker(new Recording(), "127.0.0.1");
+        workers.add(leaving);
+        var staying = new Worker(new Recording(), "127.0.0.1");
+        workers.add(staying);
+        for (var owner : List.of(leaving, staying)) {
+            for (int i = 0; i < 3; i++) {
+                var id = owner.id() + "::f" + i;
+                owner.functionIds().add(id);
+                functions.register(FunctionEntry.ofWorker(id, null, null, null, null, owner));
+            }
+        }
+        assertEquals(6, grid.map(Grid.Kind.FUNCTIONS).size());
+        grid.removals.clear();
+
+        cleanup.retire(leaving);
+
+        assertEquals("WORKERS " + leaving.id(), grid.removals.get(0), "the worker's entry goes first");
+        assertEquals(List.of("FUNCTIONS " + leaving.id() + "::f0", "FUNCTIONS " + leaving.id() + "::f1",
+                "FUNCTIONS " + leaving.id() + "::f2"), grid.removals.subList(1, grid.removals.size()).stream()
+                .sorted().toList(), "then its functions");
+        assertEquals(3, grid.map(Grid.Kind.FUNCTIONS).size(), "the other worker's stay");
+        assertTrue(grid.map(Grid.Kind.WORKERS).containsKey(staying.id().toString()));
+
+        // one that came in for it after its cleanup ran is removed at once
+        var late = FunctionEntry.ofWorker(leaving.id() + "::late", null, null, null, null, leaving);
+        grid.map(Grid.Kind.FUNCTIONS).put(late.id(), Registrations.function(Node.local(), late));
+        cluster.removed(late);
+        assertFalse(grid.map(Grid.Kind.FUNCTIONS).containsKey(late.id()));
     }
 
     @Test
@@ -220,6 +256,8 @@ class ClusterTest {
 
         private final EnumMap<Kind, Map<String, String>> maps = new EnumMap<>(Kind.class);
         private final List<Runnable> held = new ArrayList<>();
+        /** The removals written, in order ({@code KIND id}). */
+        final List<String> removals = new CopyOnWriteArrayList<>();
         volatile boolean holdWrites;
 
         MapGrid() {
@@ -260,6 +298,7 @@ class ClusterTest {
 
         @Override
         public void remove(Kind kind, String id, String value) {
+            removals.add(kind + " " + id);
             if (value == null) {
                 maps.get(kind).remove(id);
             } else {

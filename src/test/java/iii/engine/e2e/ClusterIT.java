@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import iii.engine.bench.Server;
+import iii.sdk.Iii;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -195,6 +196,26 @@ class ClusterIT {
                 () -> row(observer.listWorkers(), "workers", "id", id).isEmpty());
         var call = observer.call(fb, JsonKit.obj());
         assertEquals("function_not_found", JsonKit.str(call, "error.code"), call::toString);
+    }
+
+    @Test
+    @Order(4)
+    void a_worker_with_10000_functions_that_leaves_one_engine_is_gone_from_the_other_within_3_s() {
+        String prefix = fid("many") + "::f";
+        try (Iii observer = Iii.connect(URI.create("ws://127.0.0.1:" + a.port + "/"))) {
+            try (Iii many = Iii.connect(URI.create("ws://127.0.0.1:" + b.port + "/"))) {
+                for (int i = 0; i < 10_000; i++) {
+                    many.registerFunction(prefix + i, in -> in);
+                }
+                Await.untilTrue("all 10,000 listed on engine A", LISTED, () -> listed(observer, prefix) == 10_000);
+            }
+            Await.untilTrue("all 10,000 gone from engine A", WORKER_GONE, () -> listed(observer, prefix) == 0);
+        }
+    }
+
+    private static long listed(Iii observer, String prefix) {
+        return observer.listFunctions().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join().stream()
+                .filter(f -> f.functionId() != null && f.functionId().startsWith(prefix)).count();
     }
 
     @Test
