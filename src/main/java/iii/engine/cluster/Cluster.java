@@ -111,16 +111,17 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     /** This engine's writes to the grid, in the order they are made. */
     private final Lane writes = new Lane();
     /**
-     * The removals of the functions of this engine's workers that have left, once each worker's own entry is gone:
-     * the other engines dropped those functions with it, so these only clear the maps, and never hold up the writes
-     * that come after them (a put of one of the ids by another worker stays, as these removals are conditional).
+     * The removals of the functions and triggers of this engine's workers that have left, once each worker's own
+     * entry is gone: the other engines dropped those with it, so these only clear the maps, and never hold up the
+     * writes that come after them (a put of one of the ids by another worker stays, as these removals are
+     * conditional).
      */
     private final Lane departures = new Lane();
     /**
-     * The removals of the functions of this engine's workers that are leaving, held until the worker's own entry is
-     * removed (by {@link #retired}): the other engines then drop all of its functions at once, not one grid removal
-     * at a time (a worker with 10,000 functions was gone from another engine's listing only after 3 s and more).
-     * Guarded by itself, with {@link #announced} of those workers.
+     * The removals of the functions and triggers of this engine's workers that are leaving, held until the worker's
+     * own entry is removed (by {@link #retired}): the other engines then drop all of them at once, not one grid
+     * removal at a time (a worker with 10,000 functions was gone from another engine's listing only after 3 s and
+     * more). Guarded by itself, with {@link #announced} of those workers.
      */
     private final Map<Worker, List<Runnable>> leaving = new HashMap<>();
 
@@ -233,16 +234,26 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         own.remove(entry.id(), entry);
         var text = Registrations.function(Node.local(), entry);
         Runnable removal = () -> grid.remove(Grid.Kind.FUNCTIONS, entry.id(), text);
-        var owner = entry.owner();
-        if (owner.isRetired()) {
-            synchronized (leaving) {
-                if (announced.contains(owner.id())) {
-                    leaving.computeIfAbsent(owner, w -> new ArrayList<>()).add(removal);
-                    return;
-                }
-            }
+        if (!heldForDeparture(entry.owner(), removal)) {
+            write(removal);
         }
-        write(removal);
+    }
+
+    /**
+     * Holds {@code removal}, of a registration of {@code owner}, if the owner is leaving: {@link #retired} writes it
+     * once the owner's own entry is gone. False when it is to be written now.
+     */
+    private boolean heldForDeparture(Worker owner, Runnable removal) {
+        if (!owner.isRetired()) {
+            return false;
+        }
+        synchronized (leaving) {
+            if (!announced.contains(owner.id())) {
+                return false;
+            }
+            leaving.computeIfAbsent(owner, w -> new ArrayList<>()).add(removal);
+            return true;
+        }
     }
 
     @Override
@@ -258,7 +269,10 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public void removed(Trigger trigger, TriggerType type) {
         if (shared(trigger, type)) {
             var text = Registrations.trigger(Node.local(), trigger);
-            write(() -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text));
+            Runnable removal = () -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text);
+            if (!heldForDeparture(trigger.owner(), removal)) {
+                write(removal);
+            }
         }
     }
 

@@ -122,7 +122,7 @@ class ClusterTest {
     }
 
     @Test
-    void a_leaving_workers_entry_is_removed_before_its_functions_so_other_engines_drop_them_at_once() {
+    void a_leaving_workers_entry_is_removed_before_its_functions_and_triggers_so_other_engines_drop_them_at_once() {
         var leaving = new Worker(new Recording(), "127.0.0.1");
         workers.add(leaving);
         var staying = new Worker(new Recording(), "127.0.0.1");
@@ -134,15 +134,17 @@ class ClusterTest {
                 functions.register(FunctionEntry.ofWorker(id, null, null, null, null, owner));
             }
         }
+        triggers.register(leaving, new RegisterTrigger("t-leaving", "tick", leaving.id() + "::f0", null, null));
         assertEquals(6, grid.map(Grid.Kind.FUNCTIONS).size());
+        assertTrue(grid.map(Grid.Kind.TRIGGERS).containsKey("t-leaving"));
         grid.removals.clear();
 
         cleanup.retire(leaving);
 
         assertEquals("WORKERS " + leaving.id(), grid.removals.get(0), "the worker's entry goes first");
         assertEquals(List.of("FUNCTIONS " + leaving.id() + "::f0", "FUNCTIONS " + leaving.id() + "::f1",
-                "FUNCTIONS " + leaving.id() + "::f2"), grid.removals.subList(1, grid.removals.size()).stream()
-                .sorted().toList(), "then its functions");
+                "FUNCTIONS " + leaving.id() + "::f2", "TRIGGERS t-leaving"), grid.removals.subList(1,
+                grid.removals.size()).stream().sorted().toList(), "then its functions and triggers");
         assertEquals(3, grid.map(Grid.Kind.FUNCTIONS).size(), "the other worker's stay");
         assertTrue(grid.map(Grid.Kind.WORKERS).containsKey(staying.id().toString()));
 
