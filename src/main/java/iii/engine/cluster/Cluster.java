@@ -121,7 +121,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
      * The removals of the functions and triggers of this engine's workers that are leaving, held until the worker's
      * own entry is removed (by {@link #retired}): the other engines then drop all of them at once, not one grid
      * removal at a time (a worker with 10,000 functions was gone from another engine's listing only after 3 s and
-     * more). Guarded by itself, with {@link #announced} of those workers.
+     * more). Guarded by itself, as are the changes of {@link #announced} and the writes of worker entries.
      */
     private final Map<Worker, List<Runnable>> leaving = new HashMap<>();
 
@@ -350,7 +350,19 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     /** Other engines learn of a worker of this one when it describes itself or registers its first function. */
     private void announce(Worker worker) {
-        if (announced.add(worker.id())) {
+        announce(worker, false);
+    }
+
+    /**
+     * Writes the worker's entry the first time (or {@code again}), never once it has left: a registration that races
+     * its worker's cleanup must not leave the entry behind. With {@link #retired}, which takes it out of
+     * {@link #announced} under the same lock, the put is queued before the removal or not at all.
+     */
+    private void announce(Worker worker, boolean again) {
+        synchronized (leaving) {
+            if (worker.isRetired() || !announced.add(worker.id()) && !again) {
+                return;
+            }
             var text = Registrations.worker(Node.local(), worker);
             write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
         }
@@ -358,12 +370,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     void metadataUpdated(@Observes WorkerMetadataUpdated event) {
         var worker = event.worker();
-        if (grid == null || worker.isMirror() || worker.isRetired()) {
-            return;
+        if (grid != null && !worker.isMirror()) {
+            announce(worker, true);
         }
-        announced.add(worker.id());
-        var text = Registrations.worker(Node.local(), worker);
-        write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
     }
 
     void retired(@Observes WorkerRetired event) {
@@ -388,19 +397,16 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 write(() -> grid.remove(Grid.Kind.TYPES, type.id(), text));
             }
         }
-        boolean known;
-        List<Runnable> removals;
         synchronized (leaving) {
-            known = announced.remove(worker.id());
-            removals = leaving.remove(worker);
-        }
-        if (known) { // held removals are only ever those of a worker announced
-            write(() -> {
-                grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null);
-                if (removals != null) {
-                    removals.forEach(departures::add);
-                }
-            });
+            var removals = leaving.remove(worker);
+            if (announced.remove(worker.id())) { // held removals are only ever those of a worker announced
+                write(() -> {
+                    grid.remove(Grid.Kind.WORKERS, worker.id().toString(), null);
+                    if (removals != null) {
+                        removals.forEach(departures::add);
+                    }
+                });
+            }
         }
     }
 

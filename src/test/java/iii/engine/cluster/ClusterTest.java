@@ -156,6 +156,26 @@ class ClusterTest {
     }
 
     @Test
+    void a_registration_that_races_its_workers_cleanup_leaves_neither_the_worker_nor_the_function_in_the_grid() {
+        var worker = new Worker(new Recording(), "127.0.0.1");
+        workers.add(worker);
+        var first = FunctionEntry.ofWorker("racing::first", null, null, null, null, worker);
+        worker.functionIds().add(first.id());
+        functions.register(first);
+        cleanup.retire(worker);
+        assertTrue(grid.map(Grid.Kind.WORKERS).isEmpty());
+
+        // as RegisterFunctionHandler does with a frame that came in while the worker was being cleaned up
+        var late = FunctionEntry.ofWorker("racing::late", null, null, null, null, worker);
+        worker.functionIds().add(late.id());
+        functions.register(late);
+        functions.removeIfOwner(late.id(), worker);
+
+        assertTrue(grid.map(Grid.Kind.WORKERS).isEmpty(), "the departed worker is not announced again");
+        assertTrue(grid.map(Grid.Kind.FUNCTIONS).isEmpty(), "the late function's entry is removed");
+    }
+
+    @Test
     void functions_racing_their_workers_departure_never_leave_a_stand_in() throws Exception {
         for (int round = 0; round < 200; round++) {
             var worker = UUID.randomUUID();
