@@ -233,8 +233,9 @@ function fill(tableId, rows, build, empty) {
   // between the button's press and its release.
   const shown = new Map([...body.rows].map(tr => [tr.outerHTML, tr]));
   const next = built.map(tr => {
-    const same = shown.get(tr.outerHTML);
-    shown.delete(tr.outerHTML);
+    const html = tr.outerHTML;
+    const same = shown.get(html);
+    shown.delete(html);
     return same ?? tr;
   });
   const kept = new Set(next);

@@ -177,8 +177,9 @@ public final class ClusterBench {
 
     /**
      * Registers {@link #registrations} functions on one connection of engine A; times until A itself lists them all
-     * (the floor) and until B does, then, once that connection has closed, until neither lists any. The first round runs on engines that have registered nothing yet; each later one
-     * after the previous round's functions have left both engines. Prints every round, and the first apart from the
+     * (the floor) and until B does, then, once that connection has closed, until neither lists any. The first round
+     * runs on engines that have registered nothing yet; each later one after the previous round's functions have
+     * left both engines. Prints every round, and the first apart from the
      * median of the others.
      */
     private void registrations(Server a, Server b) throws Exception {
@@ -222,19 +223,20 @@ public final class ClusterBench {
                     listedA.get(0), listedB.get(0)));
             summary.add(String.format(Locale.ROOT, "%d registrations on engine A, median of %d later rounds: sent in"
                     + " %.0f ms, all listed on engine A after %.0f ms, on engine B after %.0f ms", registrations,
-                    sent.size() - 1, median(later(sent)), median(later(listedA)), median(later(listedB))));
+                    sent.size() - 1, median(rounds(sent, 1)), median(rounds(listedA, 1)),
+                    median(rounds(listedB, 1))));
             summary.add(String.format(Locale.ROOT, "their worker left engine A: all %d gone from engine A after %.0f"
                     + " ms, from engine B after %.0f ms (median of %d rounds)", registrations,
-                    median(goneA.stream().mapToDouble(Double::doubleValue).toArray()),
-                    median(goneB.stream().mapToDouble(Double::doubleValue).toArray()), goneA.size()));
+                    median(rounds(goneA, 0)), median(rounds(goneB, 0)), goneA.size()));
         } finally {
             onA.client.close();
             onB.client.close();
         }
     }
 
-    private static double[] later(List<Double> rounds) {
-        return rounds.stream().skip(1).mapToDouble(Double::doubleValue).toArray();
+    /** The figures of the rounds after the first {@code skip}. */
+    private static double[] rounds(List<Double> rounds, int skip) {
+        return rounds.stream().skip(skip).mapToDouble(Double::doubleValue).toArray();
     }
 
     /**
