@@ -1,7 +1,6 @@
 package iii.engine.cluster;
 
 import iii.engine.config.EngineExecutors;
-import iii.engine.http.HttpTriggerType;
 import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
@@ -58,11 +57,12 @@ import java.util.stream.Stream;
  * what the other engines' workers register comes back out of it into this engine's registries, where calls find it
  * with the same lock-free lookup as a local entry. A worker of another engine is a {@link Worker#mirror mirror} here:
  * a call routed to it is forwarded to its engine (one message), which calls the function there and sends the answer
- * back (one message). A worker's trigger type and its triggers (but those of the engine's own types, which fire on
- * the engine of their worker, other than HTTP routes, which every engine serves) are registered on every engine, for
- * the mirrors of the workers that registered them: every engine lists them, and the engine of a type's provider tells
- * it of the triggers of its type, wherever they were registered. A provider's refusal of a trigger parks it on every
- * engine, and the engine of the trigger's worker tells that worker.
+ * back (one message). A worker's trigger type and its triggers are registered on every engine, for the mirrors of
+ * the workers that registered them: every engine lists them, and the engine of a type's provider tells it of the
+ * triggers of its type, wherever they were registered. Of the engine's own types, each engine serves the triggers it
+ * holds for what happens on it (every engine serves an HTTP route, and fires a {@code log} trigger for the records
+ * logged on it), but a discovery event, which every engine sees, fires only on the engine of its trigger's worker. A
+ * provider's refusal of a trigger parks it on every engine, and the engine of the trigger's worker tells that worker.
  * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
  * go, and calls waiting on them stop.
  *
@@ -258,7 +258,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void registered(Trigger trigger, TriggerType type) {
-        if (shared(trigger, type)) {
+        if (shared(trigger)) {
             announce(trigger.owner());
             var text = Registrations.trigger(Node.local(), trigger);
             write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
@@ -267,7 +267,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void removed(Trigger trigger, TriggerType type) {
-        if (shared(trigger, type)) {
+        if (shared(trigger)) {
             var text = Registrations.trigger(Node.local(), trigger);
             Runnable removal = () -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text);
             if (!heldForDeparture(trigger.owner(), removal)) {
@@ -335,13 +335,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         return type.provider() != null && !type.provider().isMirror();
     }
 
-    /**
-     * Whether the other engines know of a trigger: one of this engine's workers', but for the engine's own types
-     * other than HTTP routes (which every engine serves); the others fire on their worker's engine.
-     */
-    private static boolean shared(Trigger trigger, TriggerType type) {
-        return trigger.owner() != null && !trigger.owner().isMirror()
-                && (type == null || type.builtin() == null || HttpTriggerType.TYPE.equals(type.id()));
+    /** Whether the other engines are to know of a trigger: one of this engine's workers'. */
+    private static boolean shared(Trigger trigger) {
+        return trigger.owner() != null && !trigger.owner().isMirror();
     }
 
     private static boolean ownsHere(FunctionEntry entry) {
@@ -696,7 +692,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
             announceAgain(Grid.Kind.TYPES, again);
             Stream.concat(triggerRegistry.live().stream(), triggerRegistry.parked().stream())
-                    .filter(trigger -> shared(trigger, triggerRegistry.type(trigger.type())))
+                    .filter(Cluster::shared)
                     .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
             announceAgain(Grid.Kind.TRIGGERS, again);
             // what the maps still hold of engines gone, this one's former id among them

@@ -31,7 +31,8 @@ import static iii.engine.telemetry.OtlpJson.JSON;
  * record the engine sees (workers' {@code LOGS} frames and {@code engine::log::*} calls), and the
  * {@code engine::log::{trace,debug,info,warn,error}} functions. An instance's {@code level} ({@code all} by default)
  * matches the record's lower-cased severity text exactly, as in iii; a record without severity text gets the text of
- * its severity number. With no instance registered nothing is decoded.
+ * its severity number. With no instance registered nothing is decoded. In a cluster, every engine holds every
+ * instance and delivers the records logged on it: an instance gets each record of the cluster once.
  */
 @ApplicationScoped
 public class Logs {

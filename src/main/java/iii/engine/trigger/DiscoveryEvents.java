@@ -151,8 +151,13 @@ public class DiscoveryEvents {
         fire(WORKERS_AVAILABLE_DISCOVERY, payload);
     }
 
+    /**
+     * The live triggers of {@code type} of this engine's workers. Another engine's subscriber is listed here (a
+     * {@linkplain Worker#isMirror mirror}'s trigger) but hears of each change from its own engine, which sees it too.
+     */
     private List<Trigger> subscribers(String type) {
-        return triggerRegistry.live().stream().filter(trigger -> trigger.type().equals(type)).toList();
+        return triggerRegistry.live().stream().filter(trigger -> trigger.type().equals(type)
+                && (trigger.owner() == null || !trigger.owner().isMirror())).toList();
     }
 
     private void fire(String type, RawJson payload) {

@@ -18,9 +18,11 @@ import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.RegisterTriggerType;
 import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.BuiltinTriggerType;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
 import iii.engine.registry.ServiceRegistry;
+import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerChannel;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -248,6 +251,39 @@ class ClusterTest {
         cluster.typePut("later", entryText(there));
 
         assertEquals(there, triggerRegistry.type("later").provider().id());
+    }
+
+    @Test
+    void triggers_of_the_engines_own_types_go_to_the_other_engines_and_come_from_them() {
+        var registered = new CopyOnWriteArrayList<String>();
+        triggers.addBuiltinType("log", "the engine's own", new BuiltinTriggerType() {
+            @Override
+            public void register(Trigger trigger) {
+                registered.add(trigger.id());
+            }
+
+            @Override
+            public void unregister(Trigger trigger) {
+                registered.remove(trigger.id());
+            }
+        });
+        var local = new Worker(new Recording(), "127.0.0.1");
+        workers.add(local);
+        triggers.register(local, new RegisterTrigger("t-here", "log", "here::logs", null, null));
+        assertEquals(Node.local(), Registrations.trigger(grid.map(Grid.Kind.TRIGGERS).get("t-here")).node(),
+                "the other engines list it, and serve it for what happens on them");
+
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var mirror = Worker.mirror(there, THERE, Instant.now(), null, new Recording());
+        cluster.triggerPut("t-there", Registrations.trigger(THERE, new Trigger("t-there", "log", "there::logs", null,
+                null, mirror)));
+        assertTrue(triggerRegistry.isLive(triggerRegistry.trigger("t-there")));
+        assertEquals(List.of("t-here", "t-there"), registered);
+
+        cluster.workerRemoved(there.toString(), workerText());
+        assertNull(triggerRegistry.trigger("t-there"));
+        assertEquals(List.of("t-here"), registered);
     }
 
     /** A worker's socket that keeps what the engine sent it. */

@@ -1,11 +1,18 @@
 package iii.engine.core;
 
 import iii.engine.config.EngineConfig;
+import iii.engine.protocol.Message.RegisterTrigger;
+import iii.engine.registry.FunctionEntry;
+import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerChannel;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RunnableScheduledFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +36,58 @@ class DiscoveryEventsTest {
     private static List<String> ids(JsonObject frame) {
         return frame.getJsonObject("data").getJsonArray("functions").stream()
                 .map(row -> row.asJsonObject().getString("function_id")).toList();
+    }
+
+    /** A worker of another engine of a cluster, whose frames the test keeps. */
+    private static Worker mirror(List<String> frames) {
+        return Worker.mirror(UUID.randomUUID(), "engine-there", Instant.now(), null, new WorkerChannel() {
+            @Override
+            public void send(String frame) {
+                frames.add(frame);
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void close(String reason) {
+            }
+        });
+    }
+
+    @Test
+    void anotherEnginesDiscoveryTriggerIsListedButFiresOnlyOnItsOwnEngine() {
+        var frames = new CopyOnWriteArrayList<String>();
+        var there = mirror(frames);
+        engine.workers.add(there);
+        engine.functions.register(FunctionEntry.ofWorker("there::workers", null, null, null, null, there));
+        engine.triggers.register(there, new RegisterTrigger("there-t", "workers.available", "there::workers", null,
+                null));
+        var monitor = subscribe(engine.connect(), "workers.available", "here::workers");
+
+        var other = engine.connect();
+        var event = monitor.await("invokefunction", frame -> frame.getString("function_id").equals("here::workers")
+                && frame.getJsonObject("data").getString("worker_id").equals(other.id()));
+        assertEquals("worker_connected", event.getJsonObject("data").getString("event"));
+        assertTrue(engine.triggerRegistry.isLive(engine.triggerRegistry.trigger("there-t")), "listed, and live");
+        assertEquals(List.of(), frames, "the other engine tells its own subscriber");
+    }
+
+    @Test
+    void anotherEnginesLogTriggerGetsTheRecordsLoggedOnThisOne() {
+        var frames = new CopyOnWriteArrayList<String>();
+        var there = mirror(frames);
+        engine.workers.add(there);
+        engine.functions.register(FunctionEntry.ofWorker("there::logs", null, null, null, null, there));
+        engine.triggers.register(there, new RegisterTrigger("there-log", "log", "there::logs", null, null));
+
+        engine.connect().say("{\"type\":\"invokefunction\",\"function_id\":\"engine::log::info\",\"data\":"
+                + "{\"message\":\"logged here\"}}");
+        assertEquals(1, frames.size(), frames::toString);
+        var call = TestEngine.parse(frames.get(0));
+        assertEquals("there::logs", call.getString("function_id"));
+        assertEquals("logged here", call.getJsonObject("data").getString("body"));
     }
 
     @Test

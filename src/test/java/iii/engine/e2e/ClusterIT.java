@@ -503,6 +503,52 @@ class ClusterIT {
     }
 
     @Test
+    @Order(14)
+    void triggers_of_the_engines_own_types_are_listed_on_both_and_each_log_record_and_change_reaches_them_once() {
+        var watcher = worker(Sdk.V0_22_1, a, "cluster-engine-types-watcher");
+        var logs = fid("logs");
+        var changes = fid("changes");
+        watcher.registerFunction(logs, "return-null");
+        watcher.registerFunction(changes, "return-null");
+        watcher.registerTrigger("log", logs, JsonKit.obj("level", "warn"));
+        watcher.registerTrigger("engine::functions-available", changes, JsonKit.obj());
+        var onB = worker(Sdk.V0_11_6, b, "cluster-engine-types-b");
+        var nodeA = nodeOf(onB, watcher);
+        for (var function : List.of(logs, changes)) {
+            var rows = Await.until(function + "'s trigger listed on B", LISTED, () -> {
+                var found = registeredTriggers(onB, function);
+                return found.isEmpty() ? Optional.<List<JsonObject>>empty() : Optional.of(found);
+            });
+            assertEquals(1, rows.size(), rows::toString);
+            assertEquals(nodeA, JsonKit.str(rows.get(0), "node"), rows::toString);
+        }
+        int mark = watcher.mark();
+
+        var message = "logged on B " + UUID.randomUUID();
+        onB.call("engine::log::warn", JsonKit.obj("message", message));
+        var added = fid("added-on-b");
+        onB.registerFunction(added, "echo");
+        watcher.awaitFrom(mark, e -> NodeWorker.invoked(logs).test(e) && message.equals(JsonKit.str(e, "data.body")),
+                LISTED, "B's log record at A's log trigger");
+        watcher.awaitFrom(mark, e -> NodeWorker.invoked(changes).test(e) && lists(e, added), LISTED,
+                "the change on B at A's functions-available trigger");
+        // a later change, after which every event of the first one is in
+        var probe = fid("probe-on-b");
+        onB.registerFunction(probe, "echo");
+        watcher.awaitFrom(mark, e -> NodeWorker.invoked(changes).test(e) && lists(e, probe), LISTED,
+                "the probe's change");
+        assertEquals(1, watcher.events(e -> NodeWorker.invoked(changes).test(e) && lists(e, added)
+                && !lists(e, probe)).size(), watcher::diagnostics);
+        assertEquals(1, watcher.events(e -> NodeWorker.invoked(logs).test(e)
+                && message.equals(JsonKit.str(e, "data.body"))).size(), watcher::diagnostics);
+    }
+
+    private static boolean lists(JsonObject functionsEvent, String functionId) {
+        return JsonKit.objects(functionsEvent, "data.functions").stream()
+                .anyMatch(row -> functionId.equals(JsonKit.str(row, "function_id")));
+    }
+
+    @Test
     @Order(100)
     void an_engine_killed_is_cleaned_up_on_the_other_and_its_pending_calls_stop() throws Exception {
         var caller = worker(Sdk.V0_22_1, a, "cluster-caller");
