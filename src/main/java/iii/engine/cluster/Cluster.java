@@ -98,6 +98,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
     /** The latest registration of each id by a worker of this engine, while that worker is connected. */
     private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
+    /** The latest registration of each trigger id by a worker of this engine, while it is registered. */
+    private final ConcurrentHashMap<String, Trigger> ownTriggers = new ConcurrentHashMap<>();
     /** The services this engine's workers registered. */
     private final ConcurrentHashMap<String, ServiceEntry> ownServices = new ConcurrentHashMap<>();
     /** The trigger types this engine's workers provide. */
@@ -258,7 +260,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void registered(Trigger trigger, TriggerType type) {
-        if (shared(trigger)) {
+        if (shared(trigger) && ownTriggers.put(trigger.id(), trigger) != trigger) { // not one put back by triggerPut
             announce(trigger.owner());
             var text = Registrations.trigger(Node.local(), trigger);
             write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
@@ -267,7 +269,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void removed(Trigger trigger, TriggerType type) {
-        if (shared(trigger)) {
+        var now = triggerRegistry.trigger(trigger.id());
+        // one that another registration of its id replaced stays in the grid: the map says which is the newest
+        if (shared(trigger) && (now == null || now == trigger) && ownTriggers.remove(trigger.id(), trigger)) {
             var text = Registrations.trigger(Node.local(), trigger);
             Runnable removal = () -> grid.remove(Grid.Kind.TRIGGERS, trigger.id(), text);
             if (!heldForDeparture(trigger.owner(), removal)) {
@@ -381,6 +385,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             return;
         }
         own.values().removeIf(entry -> entry.owner() == worker);
+        ownTriggers.values().removeIf(trigger -> trigger.owner() == worker);
         for (var service : ownServices.values()) {
             if (service.owner() == worker && ownServices.remove(service.id(), service)) {
                 var text = Registrations.service(Node.local(), service);
@@ -584,12 +589,32 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void triggerPut(String id, String value) {
         var row = Registrations.trigger(value);
+        if (row.node().equals(Node.local())) {
+            restoreOwn(id, row);
+            return;
+        }
         if (!elsewhere(row.node())) {
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
         triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
         settle(mirror);
+    }
+
+    /**
+     * The map says a trigger of this engine is the newest of its id: put it back if another engine's came in before
+     * it (both engines registered the id at once, and the other engine's write reached the map first).
+     */
+    private void restoreOwn(String id, Registrations.TriggerRow row) {
+        var mine = ownTriggers.get(id);
+        if (mine != null && triggerRegistry.trigger(id) != mine && !mine.owner().isRetired()
+                && mine.owner().id().equals(row.worker())) {
+            triggers.register(mine);
+            if (mine.owner().isRetired()) {
+                // its worker's cleanup may have run before it was put back
+                cleanup.sweep(mine.owner());
+            }
+        }
     }
 
     @Override

@@ -120,8 +120,16 @@ public class Triggers {
     }
 
     public void register(Worker from, RegisterTrigger message) {
-        var trigger = new Trigger(message.id(), message.triggerType(), message.functionId(), message.config(),
-                message.metadata(), from);
+        register(new Trigger(message.id(), message.triggerType(), message.functionId(), message.config(),
+                message.metadata(), from));
+    }
+
+    /**
+     * Places an instance, replacing the one of the same id. In a cluster, an engine also puts back this way one of
+     * its own that another engine's replaced, when that one turns out to be the older of the two.
+     */
+    public void register(Trigger trigger) {
+        var from = trigger.owner();
         var type = registry.type(trigger.type());
         if (type != null && type.builtin() != null) {
             try {

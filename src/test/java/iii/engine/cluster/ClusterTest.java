@@ -286,6 +286,38 @@ class ClusterTest {
         assertEquals(List.of("t-here"), registered);
     }
 
+    @Test
+    void a_trigger_id_registered_here_and_on_another_engine_at_once_ends_as_the_map_has_it_on_both() {
+        var provider = new Recording();
+        var local = new Worker(provider, "127.0.0.1");
+        workers.add(local);
+        triggers.registerType(local, new RegisterTriggerType("x", "here", null, null));
+        triggers.register(local, new RegisterTrigger("same", "x", "here::f", null, null));
+        var mine = grid.map(Grid.Kind.TRIGGERS).get("same");
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var theirs = Registrations.trigger(THERE, new Trigger("same", "y", "there::f", null, null,
+                Worker.mirror(there, THERE, Instant.now(), null, new Recording())));
+
+        // the other engine's write reached the map first: the map reports it, then this engine's
+        cluster.triggerPut("same", theirs);
+        assertEquals(there, triggerRegistry.trigger("same").owner().id());
+        cluster.triggerPut("same", mine);
+
+        assertSame(local, triggerRegistry.trigger("same").owner(), "this engine's, which the map kept, is back");
+        assertTrue(triggerRegistry.isLive(triggerRegistry.trigger("same")));
+        assertEquals(mine, grid.map(Grid.Kind.TRIGGERS).get("same"), "and stays in the map");
+        assertFalse(grid.removals.contains("TRIGGERS same"), grid.removals::toString);
+        var delivered = provider.frames("registertrigger");
+        assertTrue(delivered.get(delivered.size() - 1).contains("\"here::f\""), delivered::toString);
+
+        // the map's order the other way round: the other engine's is the newest, and this one gives way
+        cluster.triggerPut("same", theirs);
+        assertEquals(there, triggerRegistry.trigger("same").owner().id());
+        cluster.triggerPut("same", theirs.replace("there::f", "there::g"));
+        assertEquals("there::g", triggerRegistry.trigger("same").functionId());
+    }
+
     /** A worker's socket that keeps what the engine sent it. */
     private static final class Recording implements WorkerChannel {
 

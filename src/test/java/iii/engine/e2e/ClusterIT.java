@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -541,6 +543,50 @@ class ClusterIT {
                 && !lists(e, probe)).size(), watcher::diagnostics);
         assertEquals(1, watcher.events(e -> NodeWorker.invoked(logs).test(e)
                 && message.equals(JsonKit.str(e, "data.body"))).size(), watcher::diagnostics);
+    }
+
+    @Test
+    @Order(15)
+    void a_trigger_id_registered_on_both_engines_at_once_ends_with_the_same_registration_on_both() throws Exception {
+        try (var onA = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + a.port + "/"), "cluster-same-a");
+             var onB = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + b.port + "/"), "cluster-same-b")) {
+            var ids = new ArrayList<String>();
+            for (int round = 0; round < 10; round++) {
+                var id = "cluster-same-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+                ids.add(id);
+                // a parked trigger and a live one of the engine's own type, in turn
+                var type = round % 2 == 0 ? "cluster-same-parked" : "log";
+                var start = new CyclicBarrier(2);
+                var sends = List.of(onA, onB).stream().map(worker -> CompletableFuture.runAsync(() -> {
+                    await(start);
+                    worker.send(JsonKit.obj("type", "registertrigger", "id", id, "trigger_type", type,
+                            "function_id", "cluster::same-" + worker.label(), "config", JsonKit.obj()));
+                })).toList();
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            }
+            for (var id : ids) {
+                Await.untilTrue(id + " registered by the same worker on both engines", LISTED, () -> {
+                    var onEngineA = triggerRows(onA, id);
+                    var onEngineB = triggerRows(onB, id);
+                    return onEngineA.size() == 1 && onEngineB.size() == 1
+                            && JsonKit.str(onEngineA.get(0), "worker_id").equals(
+                            JsonKit.str(onEngineB.get(0), "worker_id"));
+                });
+            }
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<JsonObject> triggerRows(JavaWorker observer, String id) {
+        return JsonKit.objects(observer.callOk("engine::registered-triggers::list", JsonKit.obj("include_parked", true)),
+                "registered_triggers").stream().filter(row -> id.equals(JsonKit.str(row, "id"))).toList();
     }
 
     private static boolean lists(JsonObject functionsEvent, String functionId) {
