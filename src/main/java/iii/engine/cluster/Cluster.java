@@ -80,6 +80,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private static final String REFUSED = "refused\n";
     /** Most function registrations sent to the grid in one write. */
     private static final int BATCH = 1000;
+    /** How long a refusal of another engine's provider waits here for its trigger and type to come. */
+    private static final long REFUSAL_HOLD_NANOS = 10_000_000_000L;
 
     private FunctionRegistry functions;
     private Triggers triggers;
@@ -108,6 +110,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private final ConcurrentHashMap<String, Integer> typeWrites = new ConcurrentHashMap<>();
     /** This engine's workers the other engines know of. */
     private final Set<UUID> announced = ConcurrentHashMap.newKeySet();
+    /**
+     * Refusals by other engines' providers of triggers this engine does not have yet as live triggers of their type
+     * (the maps and the messages between engines have no order between them), by trigger id, each until its trigger
+     * and type come or for {@link #REFUSAL_HOLD_NANOS}.
+     */
+    private final ConcurrentHashMap<String, HeldRefusal> heldRefusals = new ConcurrentHashMap<>();
     /** Mirrors made for a registration before their worker's own entry came, until they are checked. */
     private final Set<Worker> unconfirmed = ConcurrentHashMap.newKeySet();
     /** This engine's writes to the grid, in the order they are made. */
@@ -575,6 +583,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         triggers.registerType(mirror, new RegisterTriggerType(id, row.description(), row.triggerRequestFormat(),
                 row.callRequestFormat()), () -> !typeWrites.containsKey(id));
         settle(mirror);
+        applyHeldRefusals();
     }
 
     @Override
@@ -599,6 +608,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
         triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
         settle(mirror);
+        applyHeldRefusals();
     }
 
     /**
@@ -689,6 +699,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             mirrors.remove(mirror.id(), mirror);
             cleanup.retire(mirror);
         }
+        heldRefusals.values().removeIf(held -> held.origin().equals(node));
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
         write(() -> grid.purge(true));
@@ -793,16 +804,42 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                         outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
     }
 
-    /** The provider of a trigger's type on engine {@code origin} refused it: parked here too, as it is there. */
+    /**
+     * The provider of a trigger's type on engine {@code origin} refused it: parked here too, as it is there, now or
+     * once the trigger and its type's registration by that provider have come here.
+     */
     private void refusedThere(String origin, String frame) {
-        if (!(Codec.decode(frame) instanceof TriggerRegistrationResult result)) {
-            return;
+        if (Codec.decode(frame) instanceof TriggerRegistrationResult result && !applied(origin, result)) {
+            heldRefusals.put(result.id(), new HeldRefusal(origin, result, System.nanoTime() + REFUSAL_HOLD_NANOS));
         }
+    }
+
+    private record HeldRefusal(String origin, TriggerRegistrationResult result, long until) {
+    }
+
+    /** Parks the refused trigger, if this engine has it under the type of a provider of {@code origin}. */
+    private boolean applied(String origin, TriggerRegistrationResult result) {
         var trigger = triggerRegistry.trigger(result.id());
         var type = trigger == null ? null : triggerRegistry.type(trigger.type());
-        if (type != null && type.provider() != null && type.provider().node().equals(origin)) {
-            triggers.providerResult(type.provider(), result);
+        if (type == null || type.provider() == null || !type.provider().node().equals(origin)
+                || !trigger.type().equals(result.triggerType())) {
+            return false;
         }
+        triggers.providerResult(type.provider(), result);
+        return true;
+    }
+
+    /** After a trigger or type came: the refusals that were waiting for it, and those that waited too long, go. */
+    private void applyHeldRefusals() {
+        if (heldRefusals.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        heldRefusals.forEach((id, held) -> {
+            if (now - held.until() > 0 || applied(held.origin(), held.result())) {
+                heldRefusals.remove(id, held);
+            }
+        });
     }
 
     private void answered(UUID workerId, String frame) {

@@ -15,8 +15,11 @@ import iii.engine.core.TestEngine.DirectEvent;
 import iii.engine.invocation.InvocationObserver;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
+import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.RegisterTriggerType;
+import iii.engine.protocol.Message.TriggerRegistrationResult;
+import iii.engine.protocol.RawJson;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.BuiltinTriggerType;
 import iii.engine.registry.FunctionRegistry;
@@ -316,6 +319,26 @@ class ClusterTest {
         assertEquals(there, triggerRegistry.trigger("same").owner().id());
         cluster.triggerPut("same", theirs.replace("there::f", "there::g"));
         assertEquals("there::g", triggerRegistry.trigger("same").functionId());
+    }
+
+    @Test
+    void a_refusal_by_another_engines_provider_that_comes_before_the_trigger_and_its_type_parks_it_when_they_come() {
+        var provider = UUID.randomUUID();
+        var owner = UUID.randomUUID();
+        for (var worker : List.of(provider, owner)) {
+            grid.map(Grid.Kind.WORKERS).put(worker.toString(), workerText());
+        }
+        var refused = new TriggerRegistrationResult("t-refused", "ext", "there::f", RawJson.trusted("{\"code\":\"no\"}"));
+        var ownerMirror = Worker.mirror(owner, THERE, Instant.now(), null, new Recording());
+
+        cluster.message("refused\n" + THERE + "\n" + Codec.encode(refused));
+        cluster.triggerPut("t-refused", Registrations.trigger(THERE, new Trigger("t-refused", "ext", "there::f", null,
+                null, ownerMirror)));
+        cluster.typePut("ext", entryText(provider));
+
+        var trigger = triggerRegistry.trigger("t-refused");
+        assertNotNull(trigger);
+        assertFalse(triggerRegistry.isLive(trigger), "parked, as on the engine of the provider that refused it");
     }
 
     /** A worker's socket that keeps what the engine sent it. */
