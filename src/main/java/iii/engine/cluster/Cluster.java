@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -317,6 +318,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         announce(type.provider());
         ownTypes.put(type.id(), type);
+        writeType(type);
+    }
+
+    /** Writes one of this engine's types; its write counts until the map reports it back. */
+    private void writeType(TriggerType type) {
         typeWrites.merge(type.id(), 1, Integer::sum);
         var text = Registrations.type(Node.local(), type);
         write(() -> {
@@ -495,6 +501,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void workerRemoved(String id, String value) {
         if (Node.local().equals(Registrations.node(value))) {
+            var worker = workers.get(UUID.fromString(id));
+            if (worker != null && !worker.isRetired() && announced.contains(worker.id())) {
+                putBack(Grid.Kind.WORKERS, id);
+                announceAgain(worker);
+            }
             return;
         }
         var mirror = mirrors.remove(UUID.fromString(id));
@@ -548,6 +559,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void functionRemoved(String id, String value) {
         if (Node.local().equals(Registrations.node(value))) {
+            var mine = own.get(id);
+            if (mine != null && functions.get(id) == mine && value.equals(Registrations.function(Node.local(), mine))) {
+                putBack(Grid.Kind.FUNCTIONS, id);
+                write(new FunctionPut(id, value));
+            }
             return;
         }
         var row = Registrations.function(value);
@@ -555,6 +571,17 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (mirror != null) {
             mirror.functionIds().remove(id);
             functions.removeIfOwner(id, mirror);
+        }
+    }
+
+    /** A service goes with its worker, whose mirror takes it along; only one of this engine's is put back. */
+    @Override
+    public void serviceRemoved(String id, String value) {
+        var mine = ownServices.get(id);
+        if (Node.local().equals(Registrations.node(value)) && mine != null
+                && value.equals(Registrations.service(Node.local(), mine))) {
+            putBack(Grid.Kind.SERVICES, id);
+            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(id, value)));
         }
     }
 
@@ -589,6 +616,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void typeRemoved(String id, String value) {
         var row = Registrations.type(value);
+        var mine = ownTypes.get(id);
+        if (row.node().equals(Node.local()) && mine != null && triggerRegistry.type(id) == mine
+                && value.equals(Registrations.type(Node.local(), mine))) {
+            putBack(Grid.Kind.TYPES, id);
+            writeType(mine);
+        }
         var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
         if (mirror != null) {
             triggers.unregisterType(mirror, id);
@@ -630,10 +663,46 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void triggerRemoved(String id, String value) {
         var row = Registrations.trigger(value);
+        var mine = ownTriggers.get(id);
+        if (row.node().equals(Node.local()) && mine != null && triggerRegistry.trigger(id) == mine
+                && value.equals(Registrations.trigger(Node.local(), mine))) {
+            putBack(Grid.Kind.TRIGGERS, id);
+            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(id, value)));
+        }
         var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
         if (mirror != null) {
             triggers.unregister(mirror, new UnregisterTrigger(id, row.type()));
         }
+    }
+
+    /**
+     * An entry of this engine's that is still registered here was removed from the grid by another engine (the last
+     * removal of a purge begun while the engines were apart can reach the maps after they merged again): it is
+     * written again.
+     */
+    private static void putBack(Grid.Kind kind, String id) {
+        LOG.info(() -> "The cluster's " + kind.name().toLowerCase(Locale.ROOT) + " entry " + id + " of this engine"
+                + " was removed elsewhere while still registered here; written again");
+    }
+
+    /**
+     * Writes a worker's entry and everything it registered again: the other engines dropped all of it with the
+     * worker's entry, and take it back in this order.
+     */
+    private void announceAgain(Worker worker) {
+        announce(worker, true);
+        own.values().stream().filter(entry -> entry.owner() == worker).forEach(entry -> write(
+                new FunctionPut(entry.id(), Registrations.function(Node.local(), entry))));
+        ownServices.values().stream().filter(service -> service.owner() == worker).forEach(service -> {
+            var text = Registrations.service(Node.local(), service);
+            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(service.id(), text)));
+        });
+        ownTypes.values().stream().filter(type -> type.provider() == worker).forEach(this::writeType);
+        ownTriggers.values().stream().filter(trigger -> trigger.owner() == worker
+                && triggerRegistry.trigger(trigger.id()) == trigger).forEach(trigger -> {
+            var text = Registrations.trigger(Node.local(), trigger);
+            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
+        });
     }
 
     /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */

@@ -25,6 +25,8 @@ interface Grid {
 
         void servicePut(String id, String value);
 
+        void serviceRemoved(String id, String value);
+
         void triggerPut(String id, String value);
 
         void triggerRemoved(String id, String value);

@@ -119,8 +119,7 @@ final class HazelcastGrid implements Grid {
         stops.add(this::unsubscribe);
         listen(Kind.WORKERS, inbound::workerPut, inbound::workerRemoved);
         listen(Kind.FUNCTIONS, inbound::functionPut, inbound::functionRemoved);
-        // a service goes only with its worker, whose mirror takes it along
-        listen(Kind.SERVICES, inbound::servicePut, (id, value) -> { });
+        listen(Kind.SERVICES, inbound::servicePut, inbound::serviceRemoved);
         listen(Kind.TYPES, inbound::typePut, inbound::typeRemoved);
         listen(Kind.TRIGGERS, inbound::triggerPut, inbound::triggerRemoved);
         replay(inbound);
@@ -224,9 +223,14 @@ final class HazelcastGrid implements Grid {
         }
     }
 
-    private static void purge(IMap<String, String> map, Set<String> nodes) {
+    /**
+     * Removes the entries of the engines not in {@code nodes} that are still not members when their turn comes: a
+     * purge begun while the engines were apart may reach the maps once they have merged again.
+     */
+    private void purge(IMap<String, String> map, Set<String> nodes) {
         for (var entry : map.entrySet()) {
-            if (!nodes.contains(Registrations.node(entry.getValue()))) {
+            var node = Registrations.node(entry.getValue());
+            if (!nodes.contains(node) && !member(node)) {
                 map.remove(entry.getKey(), entry.getValue());
             }
         }

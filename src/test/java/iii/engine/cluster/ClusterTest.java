@@ -24,6 +24,7 @@ import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.BuiltinTriggerType;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
+import iii.engine.registry.ServiceEntry;
 import iii.engine.registry.ServiceRegistry;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
@@ -339,6 +340,49 @@ class ClusterTest {
         var trigger = triggerRegistry.trigger("t-refused");
         assertNotNull(trigger);
         assertFalse(triggerRegistry.isLive(trigger), "parked, as on the engine of the provider that refused it");
+    }
+
+    @Test
+    void entries_of_this_engine_removed_elsewhere_while_still_registered_here_are_written_again() {
+        var local = new Worker(new Recording(), "127.0.0.1");
+        workers.add(local);
+        local.functionIds().add("here::f");
+        functions.register(FunctionEntry.ofWorker("here::f", null, null, null, null, local));
+        triggers.register(local, new RegisterTrigger("here-t", "tick", "here::f", null, null));
+        services.register(new ServiceEntry("here-s", "here", null, null, local));
+        triggers.registerType(local, new RegisterTriggerType("here-type", "here", null, null));
+        var written = new EnumMap<Grid.Kind, Map<String, String>>(Grid.Kind.class);
+        for (var kind : Grid.Kind.values()) {
+            written.put(kind, Map.copyOf(grid.map(kind)));
+            assertEquals(1, written.get(kind).size(), kind + " " + written.get(kind));
+        }
+
+        // another engine's purge, begun while the engines were apart, reaches the maps after the merge
+        for (var kind : List.of(Grid.Kind.TRIGGERS, Grid.Kind.TYPES, Grid.Kind.SERVICES, Grid.Kind.FUNCTIONS,
+                Grid.Kind.WORKERS)) {
+            var entry = written.get(kind).entrySet().iterator().next();
+            grid.map(kind).remove(entry.getKey());
+            switch (kind) {
+                case WORKERS -> cluster.workerRemoved(entry.getKey(), entry.getValue());
+                case FUNCTIONS -> cluster.functionRemoved(entry.getKey(), entry.getValue());
+                case SERVICES -> cluster.serviceRemoved(entry.getKey(), entry.getValue());
+                case TYPES -> cluster.typeRemoved(entry.getKey(), entry.getValue());
+                case TRIGGERS -> cluster.triggerRemoved(entry.getKey(), entry.getValue());
+            }
+            assertEquals(written.get(kind), grid.map(kind), kind + " written again");
+        }
+        grid.map(Grid.Kind.FUNCTIONS).clear();
+        grid.map(Grid.Kind.WORKERS).remove(local.id().toString());
+        cluster.workerRemoved(local.id().toString(), written.get(Grid.Kind.WORKERS).get(local.id().toString()));
+        for (var kind : Grid.Kind.values()) {
+            assertEquals(written.get(kind), grid.map(kind), kind + ": the worker's entry with everything of it");
+        }
+
+        // what this engine removed itself stays removed
+        functions.removeIfOwner("here::f", local);
+        assertTrue(grid.map(Grid.Kind.FUNCTIONS).isEmpty());
+        cluster.functionRemoved("here::f", written.get(Grid.Kind.FUNCTIONS).get("here::f"));
+        assertTrue(grid.map(Grid.Kind.FUNCTIONS).isEmpty());
     }
 
     /** A worker's socket that keeps what the engine sent it. */

@@ -152,6 +152,10 @@ class HazelcastGridTest {
         }
 
         @Override
+        public void serviceRemoved(String id, String value) {
+        }
+
+        @Override
         public void triggerPut(String id, String value) {
         }
 
