@@ -3,6 +3,8 @@ package iii.engine.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.DistributedObjectEvent;
+import com.hazelcast.core.DistributedObjectListener;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -115,6 +117,17 @@ final class HazelcastGrid implements Grid {
             }
         });
         stops.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
+        var objects = hazelcast.addDistributedObjectListener(new DistributedObjectListener() {
+            @Override
+            public void distributedObjectCreated(DistributedObjectEvent event) {
+            }
+
+            @Override
+            public void distributedObjectDestroyed(DistributedObjectEvent event) {
+                topicDestroyed(String.valueOf(event.getObjectName()), inbound);
+            }
+        });
+        stops.add(() -> hazelcast.removeDistributedObjectListener(objects));
         subscribe(inbound);
         stops.add(this::unsubscribe);
         listen(Kind.WORKERS, inbound::workerPut, inbound::workerRemoved);
@@ -143,6 +156,24 @@ final class HazelcastGrid implements Grid {
         unsubscribe();
         subscription = topic(node).addMessageListener(message -> inbound.message(message.getMessageObject()));
         subscribedNode = node;
+    }
+
+    /**
+     * A topic was destroyed, by the purge of an engine that took its engine for gone: senders open it anew, and its
+     * engine, if this one, listens to it again (a destroyed topic keeps no listener).
+     */
+    private synchronized void topicDestroyed(String name, Inbound inbound) {
+        if (!name.startsWith(TOPIC_PREFIX)) {
+            return;
+        }
+        var node = name.substring(TOPIC_PREFIX.length());
+        topics.remove(node);
+        if (node.equals(subscribedNode)) {
+            subscription = null;
+            subscribedNode = null;
+            // not on the event thread: the listener's registration waits for every member
+            new Thread(null, () -> subscribe(inbound), "iii-cluster-subscribe", 0, false).start();
+        }
     }
 
     private synchronized void unsubscribe() {
@@ -217,7 +248,8 @@ final class HazelcastGrid implements Grid {
         // each member keeps a proxy (and its statistics) of every topic until it is destroyed
         for (var object : hazelcast.getDistributedObjects()) {
             if (object instanceof ITopic<?> topic && topic.getName().startsWith(TOPIC_PREFIX)
-                    && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))) {
+                    && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))
+                    && !member(topic.getName().substring(TOPIC_PREFIX.length()))) {
                 topic.destroy();
             }
         }
