@@ -272,7 +272,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (shared(trigger) && ownTriggers.put(trigger.id(), trigger) != trigger) { // not one put back by triggerPut
             announce(trigger.owner());
             var text = Registrations.trigger(Node.local(), trigger);
-            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
+            put(Grid.Kind.TRIGGERS, trigger.id(), text);
         }
     }
 
@@ -305,7 +305,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             announce(service.owner());
             ownServices.put(service.id(), service);
             var text = Registrations.service(Node.local(), service);
-            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(service.id(), text)));
+            put(Grid.Kind.SERVICES, service.id(), text);
         }
     }
 
@@ -378,7 +378,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 return;
             }
             var text = Registrations.worker(Node.local(), worker);
-            write(() -> grid.put(Grid.Kind.WORKERS, Map.of(worker.id().toString(), text)));
+            put(Grid.Kind.WORKERS, worker.id().toString(), text);
         }
     }
 
@@ -427,6 +427,11 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     private void write(Runnable operation) {
         writes.add(operation);
+    }
+
+    /** Writes one entry. */
+    private void put(Grid.Kind kind, String id, String text) {
+        write(() -> grid.put(kind, Map.of(id, text)));
     }
 
     /** Grid writes run one at a time, in order, on the engine's executor (they may wait for the network). */
@@ -503,7 +508,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (Node.local().equals(Registrations.node(value))) {
             var worker = workers.get(UUID.fromString(id));
             if (worker != null && !worker.isRetired() && announced.contains(worker.id())) {
-                putBack(Grid.Kind.WORKERS, id);
+                writtenAgain(Grid.Kind.WORKERS, id);
                 announceAgain(worker);
             }
             return;
@@ -561,7 +566,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (Node.local().equals(Registrations.node(value))) {
             var mine = own.get(id);
             if (mine != null && functions.get(id) == mine && value.equals(Registrations.function(Node.local(), mine))) {
-                putBack(Grid.Kind.FUNCTIONS, id);
+                writtenAgain(Grid.Kind.FUNCTIONS, id);
                 write(new FunctionPut(id, value));
             }
             return;
@@ -580,8 +585,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var mine = ownServices.get(id);
         if (Node.local().equals(Registrations.node(value)) && mine != null
                 && value.equals(Registrations.service(Node.local(), mine))) {
-            putBack(Grid.Kind.SERVICES, id);
-            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(id, value)));
+            writtenAgain(Grid.Kind.SERVICES, id);
+            put(Grid.Kind.SERVICES, id, value);
         }
     }
 
@@ -619,7 +624,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var mine = ownTypes.get(id);
         if (row.node().equals(Node.local()) && mine != null && triggerRegistry.type(id) == mine
                 && value.equals(Registrations.type(Node.local(), mine))) {
-            putBack(Grid.Kind.TYPES, id);
+            writtenAgain(Grid.Kind.TYPES, id);
             writeType(mine);
         }
         var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
@@ -666,8 +671,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         var mine = ownTriggers.get(id);
         if (row.node().equals(Node.local()) && mine != null && triggerRegistry.trigger(id) == mine
                 && value.equals(Registrations.trigger(Node.local(), mine))) {
-            putBack(Grid.Kind.TRIGGERS, id);
-            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(id, value)));
+            writtenAgain(Grid.Kind.TRIGGERS, id);
+            put(Grid.Kind.TRIGGERS, id, value);
         }
         var mirror = row.node().equals(Node.local()) ? null : mirrors.get(row.worker());
         if (mirror != null) {
@@ -680,7 +685,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
      * removal of a purge begun while the engines were apart can reach the maps after they merged again): it is
      * written again.
      */
-    private static void putBack(Grid.Kind kind, String id) {
+    private static void writtenAgain(Grid.Kind kind, String id) {
         LOG.info(() -> "The cluster's " + kind.name().toLowerCase(Locale.ROOT) + " entry " + id + " of this engine"
                 + " was removed elsewhere while still registered here; written again");
     }
@@ -693,16 +698,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         announce(worker, true);
         own.values().stream().filter(entry -> entry.owner() == worker).forEach(entry -> write(
                 new FunctionPut(entry.id(), Registrations.function(Node.local(), entry))));
-        ownServices.values().stream().filter(service -> service.owner() == worker).forEach(service -> {
-            var text = Registrations.service(Node.local(), service);
-            write(() -> grid.put(Grid.Kind.SERVICES, Map.of(service.id(), text)));
-        });
+        ownServices.values().stream().filter(service -> service.owner() == worker).forEach(service ->
+                put(Grid.Kind.SERVICES, service.id(), Registrations.service(Node.local(), service)));
         ownTypes.values().stream().filter(type -> type.provider() == worker).forEach(this::writeType);
         ownTriggers.values().stream().filter(trigger -> trigger.owner() == worker
-                && triggerRegistry.trigger(trigger.id()) == trigger).forEach(trigger -> {
-            var text = Registrations.trigger(Node.local(), trigger);
-            write(() -> grid.put(Grid.Kind.TRIGGERS, Map.of(trigger.id(), text)));
-        });
+                && triggerRegistry.trigger(trigger.id()) == trigger).forEach(trigger ->
+                put(Grid.Kind.TRIGGERS, trigger.id(), Registrations.trigger(Node.local(), trigger)));
     }
 
     /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */

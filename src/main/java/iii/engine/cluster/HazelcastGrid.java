@@ -3,8 +3,6 @@ package iii.engine.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.DistributedObjectEvent;
-import com.hazelcast.core.DistributedObjectListener;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -117,17 +115,6 @@ final class HazelcastGrid implements Grid {
             }
         });
         stops.add(() -> hazelcast.getLifecycleService().removeLifecycleListener(lifecycle));
-        var objects = hazelcast.addDistributedObjectListener(new DistributedObjectListener() {
-            @Override
-            public void distributedObjectCreated(DistributedObjectEvent event) {
-            }
-
-            @Override
-            public void distributedObjectDestroyed(DistributedObjectEvent event) {
-                topicDestroyed(String.valueOf(event.getObjectName()), inbound);
-            }
-        });
-        stops.add(() -> hazelcast.removeDistributedObjectListener(objects));
         subscribe(inbound);
         stops.add(this::unsubscribe);
         listen(Kind.WORKERS, inbound::workerPut, inbound::workerRemoved);
@@ -156,24 +143,6 @@ final class HazelcastGrid implements Grid {
         unsubscribe();
         subscription = topic(node).addMessageListener(message -> inbound.message(message.getMessageObject()));
         subscribedNode = node;
-    }
-
-    /**
-     * A topic was destroyed, by the purge of an engine that took its engine for gone: senders open it anew, and its
-     * engine, if this one, listens to it again (a destroyed topic keeps no listener).
-     */
-    private synchronized void topicDestroyed(String name, Inbound inbound) {
-        if (!name.startsWith(TOPIC_PREFIX)) {
-            return;
-        }
-        var node = name.substring(TOPIC_PREFIX.length());
-        topics.remove(node);
-        if (node.equals(subscribedNode)) {
-            subscription = null;
-            subscribedNode = null;
-            // not on the event thread: the listener's registration waits for every member
-            new Thread(null, () -> subscribe(inbound), "iii-cluster-subscribe", 0, false).start();
-        }
     }
 
     private synchronized void unsubscribe() {
@@ -234,38 +203,43 @@ final class HazelcastGrid implements Grid {
         return maps.get(kind).containsKey(id);
     }
 
+    /**
+     * Removes what the members of now are not: it stops as soon as the membership changes. A purge begun while the
+     * engines were apart (an engine alone takes the others for gone) may otherwise reach the cluster only once they
+     * have merged again, and remove the entries and topics of engines that are members again.
+     */
     @Override
     public void purge(boolean oldestOnly) {
         var members = hazelcast.getCluster().getMembers();
         if (oldestOnly && (members.isEmpty() || !members.iterator().next().localMember())) {
             return;
         }
-        Set<String> nodes = members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+        Set<String> nodes = nodeSet(members);
         // the worker entries last: another engine then has no entry of a worker it does not know
         for (var kind : List.of(Kind.TRIGGERS, Kind.TYPES, Kind.SERVICES, Kind.FUNCTIONS, Kind.WORKERS)) {
-            purge(maps.get(kind), nodes);
+            for (var entry : maps.get(kind).entrySet()) {
+                if (!nodes.contains(Registrations.node(entry.getValue()))) {
+                    if (!nodes.equals(nodeSet(hazelcast.getCluster().getMembers()))) {
+                        return;
+                    }
+                    maps.get(kind).remove(entry.getKey(), entry.getValue());
+                }
+            }
         }
         // each member keeps a proxy (and its statistics) of every topic until it is destroyed
         for (var object : hazelcast.getDistributedObjects()) {
             if (object instanceof ITopic<?> topic && topic.getName().startsWith(TOPIC_PREFIX)
-                    && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))
-                    && !member(topic.getName().substring(TOPIC_PREFIX.length()))) {
+                    && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))) {
+                if (!nodes.equals(nodeSet(hazelcast.getCluster().getMembers()))) {
+                    return;
+                }
                 topic.destroy();
             }
         }
     }
 
-    /**
-     * Removes the entries of the engines not in {@code nodes} that are still not members when their turn comes: a
-     * purge begun while the engines were apart may reach the maps once they have merged again.
-     */
-    private void purge(IMap<String, String> map, Set<String> nodes) {
-        for (var entry : map.entrySet()) {
-            var node = Registrations.node(entry.getValue());
-            if (!nodes.contains(node) && !member(node)) {
-                map.remove(entry.getKey(), entry.getValue());
-            }
-        }
+    private static Set<String> nodeSet(Set<Member> members) {
+        return members.stream().map(member -> member.getUuid().toString()).collect(Collectors.toSet());
     }
 
     @Override

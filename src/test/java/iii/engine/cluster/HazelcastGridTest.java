@@ -65,36 +65,6 @@ class HazelcastGridTest {
         a.stop();
     }
 
-    @Test
-    void an_engine_whose_topic_another_destroyed_listens_to_it_again_and_gets_each_message_once() throws Exception {
-        String cluster = "grid-test-" + UUID.randomUUID();
-        int portA = freePort();
-        int portB = freePort();
-        var first = member(cluster, portA, portB);
-        var second = member(cluster, portB, portA);
-        var a = new HazelcastGrid(first);
-        var b = new HazelcastGrid(second);
-        var toB = new Recorder();
-        a.start(new Recorder());
-        b.start(toB);
-        await("both members", () -> a.nodes().size() == 2 && b.nodes().size() == 2);
-        a.send(b.localNode(), "before");
-        await("the first message", () -> toB.messages.contains("before"));
-
-        // as a purge begun while the engines were apart, which took b for gone, does after they merged
-        first.getTopic("iii-engine.node." + b.localNode()).destroy();
-        await("b's topic again", () -> {
-            a.send(b.localNode(), "probe");
-            return toB.messages.contains("probe");
-        });
-        a.send(b.localNode(), "after");
-        await("the message after", () -> toB.messages.contains("after"));
-        Thread.sleep(200);
-        assertEquals(1, toB.messages.stream().filter("after"::equals).count(), toB.messages::toString);
-        a.stop();
-        b.stop();
-    }
-
     private HazelcastInstance member(String cluster, int port, int other) {
         var config = new Config().setClusterName(cluster).setProperty("hazelcast.phone.home.enabled", "false")
                 .setProperty("hazelcast.logging.type", "none");
