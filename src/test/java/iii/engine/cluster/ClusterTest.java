@@ -24,12 +24,12 @@ import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.BuiltinTriggerType;
 import iii.engine.registry.FunctionRegistry;
 import iii.engine.registry.Node;
+import iii.engine.registry.RecordingChannel;
 import iii.engine.registry.ServiceEntry;
 import iii.engine.registry.ServiceRegistry;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
-import iii.engine.registry.WorkerChannel;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.trigger.Triggers;
 import org.junit.jupiter.api.AfterEach;
@@ -130,9 +130,9 @@ class ClusterTest {
 
     @Test
     void a_leaving_workers_entry_is_removed_before_its_functions_and_triggers_so_other_engines_drop_them_at_once() {
-        var leaving = new Worker(new Recording(), "127.0.0.1");
+        var leaving = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(leaving);
-        var staying = new Worker(new Recording(), "127.0.0.1");
+        var staying = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(staying);
         for (var owner : List.of(leaving, staying)) {
             for (int i = 0; i < 3; i++) {
@@ -164,7 +164,7 @@ class ClusterTest {
 
     @Test
     void a_registration_that_races_its_workers_cleanup_leaves_neither_the_worker_nor_the_function_in_the_grid() {
-        var worker = new Worker(new Recording(), "127.0.0.1");
+        var worker = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(worker);
         var first = FunctionEntry.ofWorker("racing::first", null, null, null, null, worker);
         worker.functionIds().add(first.id());
@@ -217,10 +217,10 @@ class ClusterTest {
 
     @Test
     void another_engines_type_the_map_reports_before_this_engines_own_write_is_older_and_not_applied() {
-        var provider = new Recording();
+        var provider = new RecordingChannel();
         var local = new Worker(provider, "127.0.0.1");
         workers.add(local);
-        var consumer = new Worker(new Recording(), "127.0.0.1");
+        var consumer = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(consumer);
         triggers.register(consumer, new RegisterTrigger("t1", "raced", "f", null, null));
         var there = UUID.randomUUID();
@@ -245,7 +245,7 @@ class ClusterTest {
 
     @Test
     void a_registration_of_another_engine_after_this_engines_own_one_is_applied() {
-        var local = new Worker(new Recording(), "127.0.0.1");
+        var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
         var there = UUID.randomUUID();
         grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
@@ -271,7 +271,7 @@ class ClusterTest {
                 registered.remove(trigger.id());
             }
         });
-        var local = new Worker(new Recording(), "127.0.0.1");
+        var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
         triggers.register(local, new RegisterTrigger("t-here", "log", "here::logs", null, null));
         assertEquals(Node.local(), Registrations.trigger(grid.map(Grid.Kind.TRIGGERS).get("t-here")).node(),
@@ -279,7 +279,7 @@ class ClusterTest {
 
         var there = UUID.randomUUID();
         grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
-        var mirror = Worker.mirror(there, THERE, Instant.now(), null, new Recording());
+        var mirror = Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel());
         cluster.triggerPut("t-there", Registrations.trigger(THERE, new Trigger("t-there", "log", "there::logs", null,
                 null, mirror)));
         assertTrue(triggerRegistry.isLive(triggerRegistry.trigger("t-there")));
@@ -292,7 +292,7 @@ class ClusterTest {
 
     @Test
     void a_trigger_id_registered_here_and_on_another_engine_at_once_ends_as_the_map_has_it_on_both() {
-        var provider = new Recording();
+        var provider = new RecordingChannel();
         var local = new Worker(provider, "127.0.0.1");
         workers.add(local);
         triggers.registerType(local, new RegisterTriggerType("x", "here", null, null));
@@ -301,7 +301,7 @@ class ClusterTest {
         var there = UUID.randomUUID();
         grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
         var theirs = Registrations.trigger(THERE, new Trigger("same", "y", "there::f", null, null,
-                Worker.mirror(there, THERE, Instant.now(), null, new Recording())));
+                Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel())));
 
         // the other engine's write reached the map first: the map reports it, then this engine's
         cluster.triggerPut("same", theirs);
@@ -330,7 +330,7 @@ class ClusterTest {
             grid.map(Grid.Kind.WORKERS).put(worker.toString(), workerText());
         }
         var refused = new TriggerRegistrationResult("t-refused", "ext", "there::f", RawJson.trusted("{\"code\":\"no\"}"));
-        var ownerMirror = Worker.mirror(owner, THERE, Instant.now(), null, new Recording());
+        var ownerMirror = Worker.mirror(owner, THERE, Instant.now(), null, new RecordingChannel());
 
         cluster.message("refused\n" + THERE + "\n" + Codec.encode(refused));
         cluster.triggerPut("t-refused", Registrations.trigger(THERE, new Trigger("t-refused", "ext", "there::f", null,
@@ -344,7 +344,7 @@ class ClusterTest {
 
     @Test
     void entries_of_this_engine_removed_elsewhere_while_still_registered_here_are_written_again() {
-        var local = new Worker(new Recording(), "127.0.0.1");
+        var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
         local.functionIds().add("here::f");
         functions.register(FunctionEntry.ofWorker("here::f", null, null, null, null, local));
@@ -385,28 +385,6 @@ class ClusterTest {
         assertTrue(grid.map(Grid.Kind.FUNCTIONS).isEmpty());
     }
 
-    /** A worker's socket that keeps what the engine sent it. */
-    private static final class Recording implements WorkerChannel {
-
-        final List<String> frames = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void send(String frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public void ping() {
-        }
-
-        @Override
-        public void close(String reason) {
-        }
-
-        List<String> frames(String type) {
-            return frames.stream().filter(frame -> frame.contains("\"type\":\"" + type + "\"")).toList();
-        }
-    }
 
     /** The grid's maps in memory; its events are the tests' to deliver. */
     private static final class MapGrid implements Grid {

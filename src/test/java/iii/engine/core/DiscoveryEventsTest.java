@@ -4,7 +4,7 @@ import iii.engine.config.EngineConfig;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.registry.FunctionEntry;
 import iii.engine.registry.Worker;
-import iii.engine.registry.WorkerChannel;
+import iii.engine.registry.RecordingChannel;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RunnableScheduledFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,27 +38,15 @@ class DiscoveryEventsTest {
     }
 
     /** A worker of another engine of a cluster, whose frames the test keeps. */
-    private static Worker mirror(List<String> frames) {
-        return Worker.mirror(UUID.randomUUID(), "engine-there", Instant.now(), null, new WorkerChannel() {
-            @Override
-            public void send(String frame) {
-                frames.add(frame);
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(String reason) {
-            }
-        });
+    private static Worker mirror(RecordingChannel channel) {
+        return Worker.mirror(UUID.randomUUID(), "engine-there", Instant.now(), null, channel);
     }
 
     @Test
     void anotherEnginesDiscoveryTriggerIsListedButFiresOnlyOnItsOwnEngine() {
-        var frames = new CopyOnWriteArrayList<String>();
-        var there = mirror(frames);
+        var channel = new RecordingChannel();
+        var frames = channel.frames;
+        var there = mirror(channel);
         engine.workers.add(there);
         engine.functions.register(FunctionEntry.ofWorker("there::workers", null, null, null, null, there));
         engine.triggers.register(there, new RegisterTrigger("there-t", "workers.available", "there::workers", null,
@@ -76,8 +63,9 @@ class DiscoveryEventsTest {
 
     @Test
     void anotherEnginesLogTriggerGetsTheRecordsLoggedOnThisOne() {
-        var frames = new CopyOnWriteArrayList<String>();
-        var there = mirror(frames);
+        var channel = new RecordingChannel();
+        var frames = channel.frames;
+        var there = mirror(channel);
         engine.workers.add(there);
         engine.functions.register(FunctionEntry.ofWorker("there::logs", null, null, null, null, there));
         engine.triggers.register(there, new RegisterTrigger("there-log", "log", "there::logs", null, null));

@@ -13,11 +13,10 @@ import iii.engine.protocol.RawJson;
 import iii.engine.badinput.BadInputLog;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
-import iii.engine.registry.WorkerChannel;
+import iii.engine.registry.RecordingChannel;
 import iii.engine.trigger.Triggers;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,22 +37,8 @@ class HttpRoutesTest {
     }
 
     /** A worker whose socket records frames. */
-    static final class Recording implements WorkerChannel {
-        final List<String> frames = new CopyOnWriteArrayList<>();
+    static final class Recording extends RecordingChannel {
         final Worker worker = new Worker(this, "127.0.0.1");
-
-        @Override
-        public void send(String frame) {
-            frames.add(frame);
-        }
-
-        @Override
-        public void ping() {
-        }
-
-        @Override
-        public void close(String reason) {
-        }
     }
 
     private void register(Recording w, String triggerId, String functionId, String config) {
