@@ -509,7 +509,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             var worker = workers.get(UUID.fromString(id));
             if (worker != null && !worker.isRetired() && announced.contains(worker.id())) {
                 writtenAgain(Grid.Kind.WORKERS, id);
-                announceAgain(worker);
+                announceWithEverything(worker);
             }
             return;
         }
@@ -694,7 +694,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
      * Writes a worker's entry and everything it registered again: the other engines dropped all of it with the
      * worker's entry, and take it back in this order.
      */
-    private void announceAgain(Worker worker) {
+    private void announceWithEverything(Worker worker) {
         announce(worker, true);
         own.values().stream().filter(entry -> entry.owner() == worker).forEach(entry -> write(
                 new FunctionPut(entry.id(), Registrations.function(Node.local(), entry))));

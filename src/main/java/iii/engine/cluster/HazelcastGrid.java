@@ -219,7 +219,7 @@ final class HazelcastGrid implements Grid {
         for (var kind : List.of(Kind.TRIGGERS, Kind.TYPES, Kind.SERVICES, Kind.FUNCTIONS, Kind.WORKERS)) {
             for (var entry : maps.get(kind).entrySet()) {
                 if (!nodes.contains(Registrations.node(entry.getValue()))) {
-                    if (!nodes.equals(nodeSet(hazelcast.getCluster().getMembers()))) {
+                    if (!stillTheMembers(nodes)) {
                         return;
                     }
                     maps.get(kind).remove(entry.getKey(), entry.getValue());
@@ -230,12 +230,16 @@ final class HazelcastGrid implements Grid {
         for (var object : hazelcast.getDistributedObjects()) {
             if (object instanceof ITopic<?> topic && topic.getName().startsWith(TOPIC_PREFIX)
                     && !nodes.contains(topic.getName().substring(TOPIC_PREFIX.length()))) {
-                if (!nodes.equals(nodeSet(hazelcast.getCluster().getMembers()))) {
+                if (!stillTheMembers(nodes)) {
                     return;
                 }
                 topic.destroy();
             }
         }
+    }
+
+    private boolean stillTheMembers(Set<String> nodes) {
+        return nodes.equals(nodeSet(hazelcast.getCluster().getMembers()));
     }
 
     private static Set<String> nodeSet(Set<Member> members) {

@@ -3,8 +3,8 @@ package iii.engine.core;
 import iii.engine.config.EngineConfig;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.registry.FunctionEntry;
-import iii.engine.registry.Worker;
 import iii.engine.registry.RecordingChannel;
+import iii.engine.registry.Worker;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,20 +37,22 @@ class DiscoveryEventsTest {
                 .map(row -> row.asJsonObject().getString("function_id")).toList();
     }
 
-    /** A worker of another engine of a cluster, whose frames the test keeps. */
-    private static Worker mirror(RecordingChannel channel) {
-        return Worker.mirror(UUID.randomUUID(), "engine-there", Instant.now(), null, channel);
+    /**
+     * A worker of another engine of a cluster, with function {@code function} bound to a trigger {@code triggerId}
+     * of {@code type}, as the cluster registers them here; {@code channel} keeps what this engine sends it.
+     */
+    private void subscribeThere(RecordingChannel channel, String type, String triggerId, String function) {
+        var there = Worker.mirror(UUID.randomUUID(), "engine-there", Instant.now(), null, channel);
+        engine.workers.add(there);
+        engine.functions.register(FunctionEntry.ofWorker(function, null, null, null, null, there));
+        engine.triggers.register(there, new RegisterTrigger(triggerId, type, function, null, null));
     }
 
     @Test
     void anotherEnginesDiscoveryTriggerIsListedButFiresOnlyOnItsOwnEngine() {
         var channel = new RecordingChannel();
         var frames = channel.frames;
-        var there = mirror(channel);
-        engine.workers.add(there);
-        engine.functions.register(FunctionEntry.ofWorker("there::workers", null, null, null, null, there));
-        engine.triggers.register(there, new RegisterTrigger("there-t", "workers.available", "there::workers", null,
-                null));
+        subscribeThere(channel, "workers.available", "there-t", "there::workers");
         var monitor = subscribe(engine.connect(), "workers.available", "here::workers");
 
         var other = engine.connect();
@@ -65,10 +67,7 @@ class DiscoveryEventsTest {
     void anotherEnginesLogTriggerGetsTheRecordsLoggedOnThisOne() {
         var channel = new RecordingChannel();
         var frames = channel.frames;
-        var there = mirror(channel);
-        engine.workers.add(there);
-        engine.functions.register(FunctionEntry.ofWorker("there::logs", null, null, null, null, there));
-        engine.triggers.register(there, new RegisterTrigger("there-log", "log", "there::logs", null, null));
+        subscribeThere(channel, "log", "there-log", "there::logs");
 
         engine.connect().say("{\"type\":\"invokefunction\",\"function_id\":\"engine::log::info\",\"data\":"
                 + "{\"message\":\"logged here\"}}");

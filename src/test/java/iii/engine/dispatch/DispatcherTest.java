@@ -3,14 +3,13 @@ package iii.engine.dispatch;
 import iii.engine.badinput.BadInputLog;
 import iii.engine.protocol.Codec;
 import iii.engine.protocol.Message;
+import iii.engine.registry.RecordingChannel;
 import iii.engine.registry.Worker;
-import iii.engine.registry.WorkerChannel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,21 +83,9 @@ class DispatcherTest {
             }
         });
         var dispatcher = new Dispatcher(handlers, null, null, new BadInputLog(null), null);
-        var sent = new CopyOnWriteArrayList<String>();
-        var worker = new Worker(new WorkerChannel() {
-            @Override
-            public void send(String frame) {
-                sent.add(frame);
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(String reason) {
-            }
-        }, null);
+        var channel = new RecordingChannel();
+        var sent = channel.frames;
+        var worker = new Worker(channel, null);
         var id = "4b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b";
 
         dispatcher.onText(worker, "{\"type\":\"invokefunction\",\"invocation_id\":\"" + id
