@@ -36,6 +36,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +49,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * This engine as one of several (when {@code III_CLUSTER_MEMBERS} is set; {@code III_CLUSTER_ENABLED} says so where
@@ -323,16 +324,50 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     /** Writes one of this engine's types; its write counts until the map reports it back. */
     private void writeType(TriggerType type) {
-        typeWrites.merge(type.id(), 1, Integer::sum);
-        var text = Registrations.type(Node.local(), type);
-        write(() -> {
+        write(putting(Grid.Kind.TYPES, Map.of(type.id(), Registrations.type(Node.local(), type))));
+    }
+
+    /**
+     * The write of entries of this engine into one map. A type's write counts from now until the map reports it back
+     * (while it counts, the map's events of the type from other engines are of older registrations).
+     */
+    private Runnable putting(Grid.Kind kind, Map<String, String> entries) {
+        if (kind == Grid.Kind.TYPES) {
+            entries.keySet().forEach(id -> typeWrites.merge(id, 1, Integer::sum));
+        }
+        return () -> {
             try {
-                grid.put(Grid.Kind.TYPES, Map.of(type.id(), text));
+                grid.put(kind, entries);
             } catch (RuntimeException e) {
-                typeWritten(type.id());
+                if (kind == Grid.Kind.TYPES) {
+                    entries.keySet().forEach(this::typeWritten);
+                }
                 throw e;
             }
-        });
+        };
+    }
+
+    /**
+     * The grid texts of this engine's own registrations of {@code kind} (workers announced, functions, services,
+     * types provided, triggers in place) of the workers {@code of} accepts.
+     */
+    private Map<String, String> ownEntries(Grid.Kind kind, Predicate<Worker> of) {
+        var entries = new LinkedHashMap<String, String>();
+        var node = Node.local();
+        switch (kind) {
+            case WORKERS -> announced.stream().map(workers::get).filter(worker -> worker != null && of.test(worker))
+                    .forEach(worker -> entries.put(worker.id().toString(), Registrations.worker(node, worker)));
+            case FUNCTIONS -> own.values().stream().filter(entry -> of.test(entry.owner()))
+                    .forEach(entry -> entries.put(entry.id(), Registrations.function(node, entry)));
+            case SERVICES -> ownServices.values().stream().filter(service -> of.test(service.owner()))
+                    .forEach(service -> entries.put(service.id(), Registrations.service(node, service)));
+            case TYPES -> ownTypes.values().stream().filter(type -> of.test(type.provider()))
+                    .forEach(type -> entries.put(type.id(), Registrations.type(node, type)));
+            case TRIGGERS -> ownTriggers.values().stream()
+                    .filter(trigger -> of.test(trigger.owner()) && triggerRegistry.trigger(trigger.id()) == trigger)
+                    .forEach(trigger -> entries.put(trigger.id(), Registrations.trigger(node, trigger)));
+        }
+        return entries;
     }
 
     /** One of this engine's writes of type {@code id} is in the grid's map (or failed). */
@@ -696,14 +731,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
      */
     private void announceWithEverything(Worker worker) {
         announce(worker, true);
-        own.values().stream().filter(entry -> entry.owner() == worker).forEach(entry -> write(
-                new FunctionPut(entry.id(), Registrations.function(Node.local(), entry))));
-        ownServices.values().stream().filter(service -> service.owner() == worker).forEach(service ->
-                put(Grid.Kind.SERVICES, service.id(), Registrations.service(Node.local(), service)));
-        ownTypes.values().stream().filter(type -> type.provider() == worker).forEach(this::writeType);
-        ownTriggers.values().stream().filter(trigger -> trigger.owner() == worker
-                && triggerRegistry.trigger(trigger.id()) == trigger).forEach(trigger ->
-                put(Grid.Kind.TRIGGERS, trigger.id(), Registrations.trigger(Node.local(), trigger)));
+        for (var kind : EnumSet.range(Grid.Kind.FUNCTIONS, Grid.Kind.TRIGGERS)) {
+            var entries = ownEntries(kind, owner -> owner == worker);
+            if (!entries.isEmpty()) {
+                write(putting(kind, entries));
+            }
+        }
     }
 
     /** The mirror of a worker of engine {@code node}, made (and announced to this engine's workers) if new. */
@@ -783,34 +816,15 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 + (former.equals(Node.local()) ? "" : " (was " + former + ")")
                 + "; this engine's registrations announced again");
         write(() -> {
-            var again = new LinkedHashMap<String, String>();
-            for (var id : announced) {
-                var worker = workers.get(id);
-                if (worker != null) {
-                    again.put(id.toString(), Registrations.worker(Node.local(), worker));
+            for (var kind : Grid.Kind.values()) {
+                var entries = ownEntries(kind, worker -> true);
+                if (!entries.isEmpty()) {
+                    putting(kind, entries).run();
                 }
             }
-            announceAgain(Grid.Kind.WORKERS, again);
-            own.forEach((id, entry) -> again.put(id, Registrations.function(Node.local(), entry)));
-            announceAgain(Grid.Kind.FUNCTIONS, again);
-            ownServices.forEach((id, service) -> again.put(id, Registrations.service(Node.local(), service)));
-            announceAgain(Grid.Kind.SERVICES, again);
-            ownTypes.forEach((id, type) -> again.put(id, Registrations.type(Node.local(), type)));
-            announceAgain(Grid.Kind.TYPES, again);
-            Stream.concat(triggerRegistry.live().stream(), triggerRegistry.parked().stream())
-                    .filter(Cluster::shared)
-                    .forEach(trigger -> again.put(trigger.id(), Registrations.trigger(Node.local(), trigger)));
-            announceAgain(Grid.Kind.TRIGGERS, again);
             // what the maps still hold of engines gone, this one's former id among them
             grid.purge(false);
         });
-    }
-
-    private void announceAgain(Grid.Kind kind, Map<String, String> entries) {
-        if (!entries.isEmpty()) {
-            grid.put(kind, entries);
-            entries.clear();
-        }
     }
 
     // ---- calls between engines

@@ -258,6 +258,26 @@ class ClusterTest {
     }
 
     @Test
+    void another_engines_type_the_map_reports_before_the_merges_rewrite_of_this_engines_own_is_older_and_not_applied() {
+        var local = new Worker(new RecordingChannel(), "127.0.0.1");
+        workers.add(local);
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        triggers.registerType(local, new RegisterTriggerType("merged", "here", null, null));
+        cluster.typePut("merged", grid.map(Grid.Kind.TYPES).get("merged"));
+        grid.holdWrites = true;
+
+        cluster.merged();
+        cluster.typePut("merged", entryText(there));
+        assertSame(local, triggerRegistry.type("merged").provider(), "older than the rewrite on its way");
+        grid.release();
+        cluster.typePut("merged", grid.map(Grid.Kind.TYPES).get("merged"));
+        cluster.typePut("merged", entryText(there));
+
+        assertEquals(there, triggerRegistry.type("merged").provider().id(), "one after the rewrite is the newest");
+    }
+
+    @Test
     void triggers_of_the_engines_own_types_go_to_the_other_engines_and_come_from_them() {
         var registered = new CopyOnWriteArrayList<String>();
         triggers.addBuiltinType("log", "the engine's own", new BuiltinTriggerType() {
