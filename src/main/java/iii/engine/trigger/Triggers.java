@@ -74,8 +74,20 @@ public class Triggers {
     }
 
     /** Registers a type the engine provides itself; workers cannot replace it. */
+    /**
+     * Puts one of the engine's own types in place. Instances of it that came before it (in a cluster, from the other
+     * engines as this one joins) go to its provider now; one it refuses stays parked.
+     */
     public void addBuiltinType(String id, String description, BuiltinTriggerType provider) {
-        registry.addType(new TriggerType(id, description, null, null, null, provider));
+        for (var trigger : registry.addType(new TriggerType(id, description, null, null, null, provider)).deliver()) {
+            try {
+                provider.register(trigger);
+            } catch (TriggerRejectedException e) {
+                registry.parkRefused(trigger.id(), null);
+                LOG.warning(() -> "Trigger " + trigger.id() + " of type " + id + " of worker " + trigger.owner()
+                        + " refused: " + e.getMessage());
+            }
+        }
     }
 
     public void registerType(Worker provider, RegisterTriggerType message) {

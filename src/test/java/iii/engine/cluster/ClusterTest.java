@@ -29,6 +29,7 @@ import iii.engine.registry.ServiceEntry;
 import iii.engine.registry.ServiceRegistry;
 import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
+import iii.engine.registry.TriggerRejectedException;
 import iii.engine.registry.Worker;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.trigger.Triggers;
@@ -308,6 +309,38 @@ class ClusterTest {
         cluster.workerRemoved(there.toString(), workerText());
         assertNull(triggerRegistry.trigger("t-there"));
         assertEquals(List.of("t-here"), registered);
+    }
+
+    @Test
+    void triggers_of_an_engine_type_that_come_from_the_grid_before_the_type_is_in_place_go_to_it_when_it_is() {
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var mirror = Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel());
+        for (var id : List.of("t-early", "t-bad")) {
+            cluster.triggerPut(id, Registrations.trigger(THERE, new Trigger(id, "log", "there::logs", null, null,
+                    mirror)));
+        }
+        assertFalse(triggerRegistry.isLive(triggerRegistry.trigger("t-early")), "no such type yet");
+
+        var registered = new CopyOnWriteArrayList<String>();
+        triggers.addBuiltinType("log", "the engine's own", new BuiltinTriggerType() {
+            @Override
+            public void register(Trigger trigger) throws TriggerRejectedException {
+                if (trigger.id().equals("t-bad")) {
+                    throw new TriggerRejectedException("bad config");
+                }
+                registered.add(trigger.id());
+            }
+
+            @Override
+            public void unregister(Trigger trigger) {
+                registered.remove(trigger.id());
+            }
+        });
+
+        assertEquals(List.of("t-early"), registered);
+        assertTrue(triggerRegistry.isLive(triggerRegistry.trigger("t-early")));
+        assertFalse(triggerRegistry.isLive(triggerRegistry.trigger("t-bad")), "refused, so parked");
     }
 
     @Test
