@@ -73,10 +73,9 @@ public class Triggers {
         listeners.add(listener);
     }
 
-    /** Registers a type the engine provides itself; workers cannot replace it. */
     /**
-     * Puts one of the engine's own types in place. Instances of it that came before it (in a cluster, from the other
-     * engines as this one joins) go to its provider now; one it refuses stays parked.
+     * Registers a type the engine provides itself; workers cannot replace it. Instances of it that came before it (in a
+     * cluster, from the other engines as this one joins) go to its provider now; one it refuses stays parked.
      */
     public void addBuiltinType(String id, String description, BuiltinTriggerType provider) {
         for (var trigger : registry.addType(new TriggerType(id, description, null, null, null, provider)).deliver()) {

@@ -92,6 +92,31 @@ class ClusterTest {
         return "{\"node\":\"" + THERE + "\",\"name\":\"there\",\"connected_at_ms\":0}";
     }
 
+    /** A worker of the other engine whose own entry is in the grid. */
+    private UUID workerListedThere() {
+        var there = UUID.randomUUID();
+        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        return there;
+    }
+
+    /** An engine type that records the ids of the instances it holds and refuses the one of id {@code refused}. */
+    private static BuiltinTriggerType recordingType(List<String> registered, String refused) {
+        return new BuiltinTriggerType() {
+            @Override
+            public void register(Trigger trigger) throws TriggerRejectedException {
+                if (trigger.id().equals(refused)) {
+                    throw new TriggerRejectedException("bad config");
+                }
+                registered.add(trigger.id());
+            }
+
+            @Override
+            public void unregister(Trigger trigger) {
+                registered.remove(trigger.id());
+            }
+        };
+    }
+
     private static String entryText(UUID worker) {
         return "{\"node\":\"" + THERE + "\",\"worker\":\"" + worker + "\"}";
     }
@@ -224,8 +249,7 @@ class ClusterTest {
         var consumer = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(consumer);
         triggers.register(consumer, new RegisterTrigger("t1", "raced", "f", null, null));
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
         grid.holdWrites = true;
 
         triggers.registerType(local, new RegisterTriggerType("raced", "here", null, null));
@@ -248,8 +272,7 @@ class ClusterTest {
     void a_registration_of_another_engine_after_this_engines_own_one_is_applied() {
         var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
 
         triggers.registerType(local, new RegisterTriggerType("later", "here", null, null));
         cluster.typePut("later", grid.map(Grid.Kind.TYPES).get("later"));
@@ -262,8 +285,7 @@ class ClusterTest {
     void another_engines_type_the_map_reports_before_the_merges_rewrite_of_this_engines_own_is_older_and_not_applied() {
         var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
         triggers.registerType(local, new RegisterTriggerType("merged", "here", null, null));
         cluster.typePut("merged", grid.map(Grid.Kind.TYPES).get("merged"));
         grid.holdWrites = true;
@@ -281,25 +303,14 @@ class ClusterTest {
     @Test
     void triggers_of_the_engines_own_types_go_to_the_other_engines_and_come_from_them() {
         var registered = new CopyOnWriteArrayList<String>();
-        triggers.addBuiltinType("log", "the engine's own", new BuiltinTriggerType() {
-            @Override
-            public void register(Trigger trigger) {
-                registered.add(trigger.id());
-            }
-
-            @Override
-            public void unregister(Trigger trigger) {
-                registered.remove(trigger.id());
-            }
-        });
+        triggers.addBuiltinType("log", "the engine's own", recordingType(registered, null));
         var local = new Worker(new RecordingChannel(), "127.0.0.1");
         workers.add(local);
         triggers.register(local, new RegisterTrigger("t-here", "log", "here::logs", null, null));
         assertEquals(Node.local(), Registrations.trigger(grid.map(Grid.Kind.TRIGGERS).get("t-here")).node(),
                 "the other engines list it, and serve it for what happens on them");
 
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
         var mirror = Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel());
         cluster.triggerPut("t-there", Registrations.trigger(THERE, new Trigger("t-there", "log", "there::logs", null,
                 null, mirror)));
@@ -313,8 +324,7 @@ class ClusterTest {
 
     @Test
     void triggers_of_an_engine_type_that_come_from_the_grid_before_the_type_is_in_place_go_to_it_when_it_is() {
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
         var mirror = Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel());
         for (var id : List.of("t-early", "t-bad")) {
             cluster.triggerPut(id, Registrations.trigger(THERE, new Trigger(id, "log", "there::logs", null, null,
@@ -323,20 +333,7 @@ class ClusterTest {
         assertFalse(triggerRegistry.isLive(triggerRegistry.trigger("t-early")), "no such type yet");
 
         var registered = new CopyOnWriteArrayList<String>();
-        triggers.addBuiltinType("log", "the engine's own", new BuiltinTriggerType() {
-            @Override
-            public void register(Trigger trigger) throws TriggerRejectedException {
-                if (trigger.id().equals("t-bad")) {
-                    throw new TriggerRejectedException("bad config");
-                }
-                registered.add(trigger.id());
-            }
-
-            @Override
-            public void unregister(Trigger trigger) {
-                registered.remove(trigger.id());
-            }
-        });
+        triggers.addBuiltinType("log", "the engine's own", recordingType(registered, "t-bad"));
 
         assertEquals(List.of("t-early"), registered);
         assertTrue(triggerRegistry.isLive(triggerRegistry.trigger("t-early")));
@@ -351,8 +348,7 @@ class ClusterTest {
         triggers.registerType(local, new RegisterTriggerType("x", "here", null, null));
         triggers.register(local, new RegisterTrigger("same", "x", "here::f", null, null));
         var mine = grid.map(Grid.Kind.TRIGGERS).get("same");
-        var there = UUID.randomUUID();
-        grid.map(Grid.Kind.WORKERS).put(there.toString(), workerText());
+        var there = workerListedThere();
         var theirs = Registrations.trigger(THERE, new Trigger("same", "y", "there::f", null, null,
                 Worker.mirror(there, THERE, Instant.now(), null, new RecordingChannel())));
 
