@@ -71,7 +71,7 @@ class JavaSdkCdiIT extends E2eSupport {
         try (Server app = Server.start("orders-app", NodeWorker.projectDir(), war, Server.freePort(),
                 Server.freePort(), false, List.of("-Xmx512m"), EngineProcess.scratchDirectory("java-sdk-cdi"))) {
             app.awaitReady(200);
-            for (String fn : List.of("orders::create", "orders::count", "orders::quote", "orders::by-id")) {
+            for (String fn : List.of("orders::create", "orders::count", "orders::quote", "orders::by-id", "orders::all")) {
                 awaitFunctionListed(fn);
             }
             for (int i = 0; i < 2; i++) {
@@ -106,8 +106,14 @@ class JavaSdkCdiIT extends E2eSupport {
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
                     ArquillianEngine.httpTriggerUri().resolve("orders/o-none")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> all = http.send(HttpRequest.newBuilder(
+                    ArquillianEngine.httpTriggerUri().resolve("orders")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertTrue(found.body().contains("\"sku\":\"A-1\""), found::body);
             assertEquals(404, missing.statusCode());
+            assertEquals(200, all.statusCode(), all::body);
+            assertTrue(all.body().startsWith("[") && all.body().contains("\"sku\":\"A-1\""),
+                    "a plain value is the JSON body: " + all.body());
             assertEquals(Set.of("A-1", "B-2"), stockTriggers.keySet(), "one trigger per @IiiTrigger, with its config");
             assertEquals("B-2", JsonKit.str(assertCallOk(node.call("orders::on-stock", JsonKit.obj("sku", "B-2"))),
                     "result.seen"));

@@ -281,6 +281,32 @@ class JavaSdkIT extends E2eSupport {
     }
 
     @Test
+    void closing_in_a_calls_continuation_on_the_client_thread_returns_at_once_and_its_functions_leave() throws Exception {
+        Iii callee = sdk("java-close-callee");
+        String fn = fid("slow-echo");
+        // answered a moment later, so that the continuation below is in place and runs where the answer comes in
+        callee.registerFunction(fn, In.class, in -> CompletableFuture.supplyAsync(() -> in,
+                CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)));
+        Iii caller = Iii.connect(ws(), IiiOptions.builder().workerName("java-closer-" + shortId()).build());
+        String own = fid("closer-own");
+        caller.registerFunction(own, In.class, in -> in);
+        awaitFunctionListed(fn);
+        awaitFunctionListed(own);
+        var closeMillis = new CompletableFuture<Long>();
+
+        caller.call(fn, new In(1), In.class).thenAccept(r -> {
+            long start = System.nanoTime();
+            caller.close();
+            closeMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        });
+
+        long ms = closeMillis.get(20, TimeUnit.SECONDS);
+        // before, it waited the whole 3 s for a close handshake that only that thread could complete, then aborted
+        assertTrue(ms < 2_000, "close() on the client's thread took " + ms + " ms");
+        awaitFunctionGone(own);
+    }
+
+    @Test
     void worker_is_listed_with_its_runtime_and_closed_worker_functions_leave_the_engine() throws Exception {
         String name = "java-listed-" + shortId();
         Iii java = Iii.connect(ws(), IiiOptions.builder().workerName(name).build());

@@ -8,6 +8,7 @@ import java.lang.reflect.Type;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,13 @@ public final class Iii implements AutoCloseable {
     /** The engine's id and reattach token of the current (or last) connection, set together; null before. */
     private volatile Identity identity;
     private volatile boolean closed;
+    /**
+     * While set, calls made with no connection fail at once with what it gives for their function: the engine refused
+     * this worker's handshake (401/403), or reconnecting was given up. Null while calls wait for the connection.
+     */
+    private volatile Function<String, IiiException> refused;
+    /** The WebSocket client's thread, where frames come in: {@link #close()} there cannot wait for the handshake. */
+    private volatile Thread reader;
 
     private record LocalFunction(String frame, Type in, Function<Object, ?> handler) {
     }
@@ -110,6 +118,9 @@ public final class Iii implements AutoCloseable {
 
     private Iii(URI url, IiiOptions options) {
         this.url = Objects.requireNonNull(url, "url");
+        if (!"ws".equalsIgnoreCase(url.getScheme()) && !"wss".equalsIgnoreCase(url.getScheme())) {
+            throw new IllegalArgumentException("the engine's URL must be ws:// or wss://, not " + url);
+        }
         this.options = Objects.requireNonNull(options, "options");
         if (options.executor != null) {
             executor = options.executor;
@@ -194,6 +205,7 @@ public final class Iii implements AutoCloseable {
             throw new IllegalArgumentException("a function needs an id");
         }
         Objects.requireNonNull(handler, "handler");
+        checkOpen();
         JsonObject request = function.requestFormat() != null ? function.requestFormat() : JsonSchemas.of(in);
         JsonObject response = function.responseFormat() != null ? function.responseFormat()
                 : function.responseType() != null ? JsonSchemas.of(function.responseType()) : null;
@@ -215,6 +227,7 @@ public final class Iii implements AutoCloseable {
     /** Registers a trigger type this worker provides: {@code handler} is told of every trigger of the type. */
     public Registration registerTriggerType(String id, String description, TriggerHandler handler) {
         Objects.requireNonNull(handler, "handler");
+        checkOpen();
         String frame = Frame.of("registertriggertype").str("id", id).str("description",
                 Objects.requireNonNullElse(description, "")).toString();
         LocalTriggerType type = new LocalTriggerType(frame, handler);
@@ -235,6 +248,7 @@ public final class Iii implements AutoCloseable {
      * "POST")} for {@code http}).
      */
     public Registration registerTrigger(String triggerType, String functionId, Object config) {
+        checkOpen();
         String id = UUID.randomUUID().toString();
         String frame = Frame.of("registertrigger").str("id", id).str("trigger_type", triggerType)
                 .str("function_id", functionId).raw("config", JsonMapper.write(config == null ? Map.of() : config))
@@ -248,8 +262,13 @@ public final class Iii implements AutoCloseable {
         });
     }
 
-    /** Registers a service (a named group of functions in the engine's listings). */
+    /**
+     * Registers a service (a named group of functions in the engine's listings). Its {@code unregister()} only stops
+     * it being registered again on a reconnect: the protocol has no message to remove a service, so the engine lists
+     * it until this connection ends.
+     */
     public Registration registerService(String id, String name, String description) {
+        checkOpen();
         String frame = Frame.of("registerservice").str("id", id).str("name", name == null ? id : name)
                 .str("description", description).toString();
         services.put(id, frame);
@@ -272,6 +291,13 @@ public final class Iii implements AutoCloseable {
             trigger.unregister();
             fn.unregister();
         });
+    }
+
+    /** Registering on a closed worker would only seem to work: nothing is sent any more. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the worker is closed");
+        }
     }
 
     private static Registration once(Runnable undo) {
@@ -305,6 +331,10 @@ public final class Iii implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
         }
+        Function<String, IiiException> refusal = refused;
+        if (refusal != null && link.get() == null) {
+            return CompletableFuture.failedFuture(refusal.apply(functionId));
+        }
         String id = invocationIds.next();
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
         String frame;
@@ -328,11 +358,26 @@ public final class Iii implements AutoCloseable {
         }
         pending.put(id, p);
         sendOrQueue(id, p, frame);
+        refusal = refused;
+        if (refusal != null && link.get() == null && pending.remove(id, p)) {
+            // refused while this call was being queued, after refuse() failed the queued ones
+            p.timer.cancel(false);
+            p.result.completeExceptionally(refusal.apply(functionId));
+        }
         return p.result;
     }
 
-    /** Calls a function without waiting for (or getting) its result. */
+    /**
+     * Calls a function without waiting for (or getting) its result; with no connection it is sent when there is one.
+     * Throws {@link IllegalStateException} once the worker is closed, and what a call would fail with while the
+     * engine refuses this worker or reconnecting was given up.
+     */
     public void fire(String functionId, Object payload) {
+        checkOpen();
+        Function<String, IiiException> refusal = refused;
+        if (refusal != null && link.get() == null) {
+            throw refusal.apply(functionId);
+        }
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
         String frame = Frame.of("invokefunction").str("function_id", functionId).json("data", payload)
                 .str("traceparent", trace.traceparent()).str("baggage", trace.baggage())
@@ -366,14 +411,40 @@ public final class Iii implements AutoCloseable {
         options.headers.forEach(builder::header);
         builder.buildAsync(url, l).whenComplete((ws, e) -> {
             if (e != null) {
-                LOG.log(Level.FINE, e, () -> "Could not connect to " + url);
-                scheduleReconnect(e);
+                notConnected(unwrap(e));
             } else if (closed) {
                 l.abort(new IllegalStateException("closed"));
             } else {
                 opened(l, previous);
             }
         });
+    }
+
+    /**
+     * A connection attempt failed: said at WARNING (as often as the backoff retries), and a handshake the engine
+     * refuses as unauthorized (its RBAC listener: a bad or expired token) fails the calls waiting for the connection,
+     * and those made until one is up, with {@link ForbiddenException}.
+     */
+    private void notConnected(Throwable why) {
+        int status = why instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1;
+        if (!closed) {
+            LOG.log(Level.WARNING, "Could not connect to the iii engine at {0}: {1}", new Object[] {url,
+                    status < 0 ? why.toString() : "the engine answered the handshake with HTTP " + status});
+        }
+        if (status == 401 || status == 403) {
+            refuse(functionId -> new ForbiddenException("the engine refused this worker's connection (HTTP " + status
+                    + "): is its token right and still valid?", functionId));
+        }
+        long delay = scheduleReconnect();
+        if (delay >= 0) {
+            LOG.log(Level.INFO, "Connecting to the iii engine at {0} again in {1} ms", new Object[] {url, delay});
+        }
+    }
+
+    /** Sets why calls fail at once while there is no connection, and fails the calls waiting for one with it. */
+    private void refuse(Function<String, IiiException> why) {
+        refused = why;
+        failPending(p -> p.epoch == -1, why);
     }
 
     /**
@@ -387,6 +458,7 @@ public final class Iii implements AutoCloseable {
             return;
         }
         reconnectAttempt.set(0);
+        refused = null;
         if (previous != null) {
             l.send(Frame.of("reattach").str("previous_worker_id", previous.workerId())
                     .str("reattach_token", previous.reattachToken()).toString());
@@ -426,37 +498,48 @@ public final class Iii implements AutoCloseable {
         failPending(p -> p.epoch == l.epoch, "the connection to the engine was lost");
         if (!closed) {
             LOG.log(Level.INFO, "Connection to the iii engine at {0} lost ({1}); reconnecting", new Object[] {url, why});
-            scheduleReconnect(why);
+            scheduleReconnect();
         }
     }
 
     /** Fails the pending calls that {@code which} selects with {@link InvocationStoppedException}. */
     private void failPending(Predicate<Pending> which, String message) {
+        failPending(which, functionId -> new InvocationStoppedException(message, functionId));
+    }
+
+    private void failPending(Predicate<Pending> which, Function<String, IiiException> failure) {
         pending.forEach((id, p) -> {
             if (which.test(p) && pending.remove(id, p)) {
                 p.timer.cancel(false);
-                p.result.completeExceptionally(new InvocationStoppedException(message, p.functionId));
+                p.result.completeExceptionally(failure.apply(p.functionId));
             }
         });
     }
 
-    private void scheduleReconnect(Throwable why) {
+    /**
+     * Schedules the next connection attempt and returns its delay in ms; -1 when closed or when
+     * {@code maxReconnectAttempts} are used up, which fails the calls waiting for a connection and those made after.
+     */
+    private long scheduleReconnect() {
         if (closed) {
-            return;
+            return -1;
         }
         int attempt = reconnectAttempt.getAndIncrement();
         if (options.maxReconnectAttempts >= 0 && attempt >= options.maxReconnectAttempts) {
-            LOG.log(Level.WARNING, "Giving up on the iii engine at {0} after {1} attempts: {2}",
-                    new Object[] {url, attempt, why});
-            return;
+            String why = "gave up connecting to the engine at " + url + " after " + attempt + " attempts";
+            LOG.warning(() -> "Gave up on the iii engine at " + url + " after " + attempt + " attempts");
+            refuse(functionId -> new InvocationStoppedException(why, functionId));
+            whileDown.clear();
+            return -1;
         }
         long delay = backoff(attempt, options.initialReconnectDelay.toMillis(), options.maxReconnectDelay.toMillis(),
                 options.backoffMultiplier, options.jitter, ThreadLocalRandom.current().nextDouble());
         try {
             timers.schedule(this::open, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            // closed meanwhile
+            return -1; // closed meanwhile
         }
+        return delay;
     }
 
     /** The delay before reconnect attempt {@code attempt} (0-based); {@code random} in [0, 1). */
@@ -522,6 +605,10 @@ public final class Iii implements AutoCloseable {
      * thread switch less per call); everything else, handlers above all, runs on the worker's executor.
      */
     private void received(String text) {
+        Thread t = Thread.currentThread();
+        if (reader != t) {
+            reader = t;
+        }
         Envelope frame;
         try {
             frame = Envelope.read(text);
@@ -676,7 +763,9 @@ public final class Iii implements AutoCloseable {
 
     /**
      * Closes the connection (its functions, triggers and trigger types leave the engine with it) and fails the calls
-     * still waiting with {@link InvocationStoppedException}. Waits at most a few seconds for the close handshake.
+     * still waiting with {@link InvocationStoppedException}. Waits at most a few seconds for the close handshake,
+     * except on the WebSocket client's own thread (in a call's continuation), which the handshake needs: there it
+     * returns at once and the handshake ends by itself.
      */
     @Override
     public void close() {
@@ -684,17 +773,27 @@ public final class Iii implements AutoCloseable {
             return;
         }
         closed = true;
+        failPending(p -> true, "the worker is closed");
+        whileDown.clear();
         Link l = link.getAndSet(null);
         if (l != null) {
-            try {
-                l.close().toCompletableFuture().get(3, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                l.abort(e);
+            CompletableFuture<Void> handshake = l.close().toCompletableFuture().copy().orTimeout(3, TimeUnit.SECONDS);
+            if (Thread.currentThread() == reader) {
+                handshake.whenComplete((v, e) -> {
+                    if (e != null) {
+                        l.abort(e);
+                    }
+                });
+            } else {
+                try {
+                    handshake.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException e) {
+                    l.abort(e.getCause());
+                }
             }
         }
-        failPending(p -> true, "the worker is closed");
         timers.shutdownNow();
         if (ownExecutor != null) {
             ownExecutor.shutdown();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -76,20 +77,21 @@ public class IiiBeans {
     private void register(Iii connection, IiiExtension.Found f) {
         Method m = f.method();
         IiiFunction fn = m.getAnnotation(IiiFunction.class);
-        if (m.getParameterCount() > 1) {
-            throw new IllegalStateException(m + ": an @IiiFunction method takes at most one parameter");
-        }
         Bean<?> bean = f.bean();
         Object target = beans.getReference(bean, bean.getBeanClass(), beans.createCreationalContext(bean));
         Type in = m.getParameterCount() == 1 ? m.getGenericParameterTypes()[0] : Object.class;
-        var options = FunctionOptions.none().withResponseType(m.getGenericReturnType());
+        HttpTrigger http = m.getAnnotation(HttpTrigger.class);
+        var options = FunctionOptions.none()
+                .withResponseType(http == null ? m.getGenericReturnType() : ApiResponse.class);
         if (!fn.description().isEmpty()) {
             options = options.withDescription(fn.description());
         }
         m.setAccessible(true);
-        connection.register(fn.id(), in, payload -> call(target, m, payload), options);
-        HttpTrigger http = m.getAnnotation(HttpTrigger.class);
-        if (http != null) {
+        if (http == null) {
+            connection.register(fn.id(), in, payload -> call(target, m, payload), options);
+        } else {
+            // a route's function may answer any value: the JSON body of a 200
+            connection.register(fn.id(), in, payload -> route(call(target, m, payload)), options);
             connection.registerTrigger("http", fn.id(), Map.of("api_path", http.path(), "http_method", http.method()));
         }
         for (IiiTrigger trigger : m.getAnnotationsByType(IiiTrigger.class)) {
@@ -104,6 +106,11 @@ public class IiiBeans {
             throw new IllegalStateException(m + ": the config of @IiiTrigger(type = \"" + trigger.type()
                     + "\") is not a JSON object: " + trigger.config(), e);
         }
+    }
+
+    private static Object route(Object result) {
+        return result instanceof CompletionStage<?> stage ? stage.thenApply(ApiResponse::answering)
+                : ApiResponse.answering(result);
     }
 
     private static Object call(Object target, Method m, Object payload) {

@@ -60,6 +60,9 @@ final class JsonMapper {
         if (value instanceof ApiResponse r) {
             return b.append(r.toJson());
         }
+        if (value instanceof ApiRequest r) {
+            return b.append(r.toJson());
+        }
         JSONB.toJson(value, new Appender(b));
         return b;
     }
@@ -85,6 +88,9 @@ final class JsonMapper {
         if (type == ApiRequest.class) {
             return (T) ApiRequest.of(parseObject(json));
         }
+        if (type == ApiResponse.class) {
+            return (T) ApiResponse.of(parseObject(json));
+        }
         return bind(json, type);
     }
 
@@ -109,6 +115,21 @@ final class JsonMapper {
             }
         }
         return b.append('"');
+    }
+
+    /** Appends {@code m} as a JSON object of strings. */
+    static StringBuilder strings(StringBuilder b, Map<String, String> m) {
+        b.append('{');
+        boolean first = true;
+        for (var e : m.entrySet()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            quote(b, e.getKey()).append(':');
+            quote(b, e.getValue());
+        }
+        return b.append('}');
     }
 
     static String quote(String s) {

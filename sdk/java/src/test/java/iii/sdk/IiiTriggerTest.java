@@ -1,6 +1,7 @@
 package iii.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,14 @@ class IiiTriggerTest {
         @IiiFunction(id = "stock::broken")
         @IiiTrigger(type = "stock::changed", config = "[\"sku\"]")
         void broken() {
+        }
+
+        @IiiFunction(id = "stock::hidden")
+        private void hidden() {
+        }
+
+        @IiiFunction(id = "stock::two")
+        void two(String a, String b) {
         }
     }
 
@@ -41,5 +50,16 @@ class IiiTriggerTest {
                 () -> IiiBeans.config(m, m.getAnnotation(IiiTrigger.class)));
 
         assertTrue(e.getMessage().contains("broken()") && e.getMessage().contains("stock::changed"), e.getMessage());
+        assertEquals(e.getMessage(), IiiExtension.problem(m), "the same is a deployment error");
+    }
+
+    @Test
+    void private_methods_and_methods_of_two_parameters_are_deployment_errors_naming_them() throws Exception {
+        String hidden = IiiExtension.problem(Stock.class.getDeclaredMethod("hidden"));
+        String two = IiiExtension.problem(Stock.class.getDeclaredMethod("two", String.class, String.class));
+
+        assertTrue(hidden.contains("hidden()") && hidden.contains("private"), hidden);
+        assertTrue(two.contains("two(java.lang.String,java.lang.String)") && two.contains("one parameter"), two);
+        assertNull(IiiExtension.problem(Stock.class.getDeclaredMethod("onChange")));
     }
 }

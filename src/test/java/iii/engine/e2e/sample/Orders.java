@@ -10,6 +10,7 @@ import iii.sdk.IiiTrigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,5 +67,12 @@ public class Orders {
     public ApiResponse byId(ApiRequest request) {
         OrderCreated o = orders.get(request.pathParams().get("id"));
         return o == null ? ApiResponse.of(404, Map.of("error", "no such order")) : ApiResponse.ok(o);
+    }
+
+    /** A route that answers a plain value: its JSON body, with status 200. */
+    @IiiFunction(id = "orders::all")
+    @HttpTrigger(path = "orders", method = "GET")
+    public List<OrderCreated> all() {
+        return List.copyOf(orders.values());
     }
 }
