@@ -839,9 +839,14 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             this.node = node;
         }
 
+        /** Only calls go to another engine's worker; the engine there sends it everything else. */
         @Override
         public void send(String frame) {
-            grid.send(node, CALL + Node.local() + "\n" + worker.id() + "\n" + frame);
+        }
+
+        @Override
+        public void sendCall(String frame, long timeoutMillis) {
+            grid.send(node, CALL + Node.local() + "\n" + worker.id() + "\n" + timeoutMillis + "\n" + frame);
         }
 
         /** The grid watches the other engine; its worker is there as long as its registration is. */
@@ -862,8 +867,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             if (message.startsWith(CALL)) {
                 var originEnd = message.indexOf('\n', CALL.length());
                 var workerEnd = message.indexOf('\n', originEnd + 1);
+                var timeoutEnd = message.indexOf('\n', workerEnd + 1);
                 called(message.substring(CALL.length(), originEnd), message.substring(originEnd + 1, workerEnd),
-                        message.substring(workerEnd + 1));
+                        Long.parseLong(message, workerEnd + 1, timeoutEnd, 10), message.substring(timeoutEnd + 1));
             } else if (message.startsWith(REFUSED)) {
                 var originEnd = message.indexOf('\n', REFUSED.length());
                 refusedThere(message.substring(REFUSED.length(), originEnd), message.substring(originEnd + 1));
@@ -877,13 +883,16 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
     }
 
-    /** Another engine sent a call to this engine's worker {@code workerId}: made here, answered there. */
-    private void called(String origin, String workerId, String frame) {
+    /**
+     * Another engine sent a call to this engine's worker {@code workerId}: made here within the caller's deadline
+     * ({@code timeoutMillis}, kept by the caller's engine, whatever this one's own), answered there.
+     */
+    private void called(String origin, String workerId, long timeoutMillis, String frame) {
         if (!(Codec.decode(frame) instanceof InvokeFunction call)) {
             return;
         }
         invoker.invoke(new Call(call.invocationId(), call.functionId(), call.data(), call.traceparent(),
-                call.baggage(), call.metadata(), null, false)).thenAccept(outcome -> grid.send(origin,
+                call.baggage(), call.metadata(), null, false), timeoutMillis).thenAccept(outcome -> grid.send(origin,
                 RESULT + workerId + "\n" + Codec.encode(new InvocationResult(call.invocationId(), call.functionId(),
                         outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
     }

@@ -140,8 +140,8 @@ public class Invoker {
             return routed.future();
         }
         // a session's worker knows its functions by the ids it registered (before a prefix or a hook's rename)
-        owner.send(Codec.encode(new InvokeFunction(routed.id(), owner.localId(call.functionId()), call.data(),
-                call.traceparent(), call.baggage(), null, call.metadata())));
+        owner.sendCall(Codec.encode(new InvokeFunction(routed.id(), owner.localId(call.functionId()), call.data(),
+                call.traceparent(), call.baggage(), null, call.metadata())), timeoutMillis);
         return routed.future();
     }
 

@@ -152,6 +152,11 @@ public final class Worker {
         channel.send(frame);
     }
 
+    /** Queues a call's frame for this worker, its caller waiting at most {@code timeoutMillis}. */
+    public void sendCall(String frame, long timeoutMillis) {
+        channel.sendCall(frame, timeoutMillis);
+    }
+
     public void close(String reason) {
         channel.close(reason);
     }

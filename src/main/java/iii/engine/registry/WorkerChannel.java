@@ -9,6 +9,14 @@ public interface WorkerChannel {
     /** Queues one text frame for the worker; silently dropped once the channel is closed. */
     void send(String frame);
 
+    /**
+     * Queues the {@code invokefunction} frame of a call whose caller waits at most {@code timeoutMillis}: a channel to
+     * a worker of another engine passes the deadline on, so that the engine there keeps the caller's.
+     */
+    default void sendCall(String frame, long timeoutMillis) {
+        send(frame);
+    }
+
     /** Queues a WebSocket ping; the worker's pong proves the connection is alive. */
     void ping();
 

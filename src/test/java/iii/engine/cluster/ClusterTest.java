@@ -12,10 +12,12 @@ import iii.engine.channel.Channels;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
 import iii.engine.core.TestEngine.DirectEvent;
+import iii.engine.invocation.Call;
 import iii.engine.invocation.InvocationObserver;
 import iii.engine.invocation.Invoker;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Codec;
+import iii.engine.protocol.Message.InvokeFunction;
 import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.RegisterTriggerType;
 import iii.engine.protocol.Message.TriggerRegistrationResult;
@@ -434,6 +436,38 @@ class ClusterTest {
         assertTrue(grid.map(Grid.Kind.FUNCTIONS).isEmpty());
     }
 
+    @Test
+    void a_call_to_a_worker_of_another_engine_carries_the_callers_deadline_there() {
+        var there = workerListedThere();
+        cluster.functionPut("there::f", entryText(there));
+
+        invoker.invoke(new Call(UUID.randomUUID(), "there::f", RawJson.EMPTY_OBJECT, null, null, null, null, true),
+                1234);
+
+        assertEquals(1, grid.sent.size(), grid.sent::toString);
+        assertTrue(grid.sent.get(0).startsWith(THERE + " call\n" + Node.local() + "\n" + there + "\n1234\n{"),
+                grid.sent::toString);
+    }
+
+    @Test
+    void a_call_from_another_engine_times_out_at_the_callers_deadline_not_at_this_engines() throws Exception {
+        var local = new Worker(new RecordingChannel(), "127.0.0.1");
+        workers.add(local);
+        local.functionIds().add("here::slow");
+        functions.register(FunctionEntry.ofWorker("here::slow", null, null, null, null, local));
+        var id = UUID.randomUUID();
+        String frame = Codec.encode(new InvokeFunction(id, "here::slow", RawJson.EMPTY_OBJECT, null, null, null, null));
+
+        cluster.message("call\n" + THERE + "\n" + local.id() + "\n1\n" + frame);
+        Thread.sleep(5);
+        invoker.expireOverdue();
+
+        // this engine's own limit is 600 s; the caller's 1 ms is what counts
+        assertEquals(1, grid.sent.size(), grid.sent::toString);
+        String answer = grid.sent.get(0);
+        assertTrue(answer.startsWith(THERE + " result\n" + local.id() + "\n"), answer);
+        assertTrue(answer.contains(id.toString()) && answer.contains("timed out after 1 ms"), answer);
+    }
 
     /** The grid's maps in memory; its events are the tests' to deliver. */
     private static final class MapGrid implements Grid {
@@ -442,6 +476,8 @@ class ClusterTest {
         private final List<Runnable> held = new ArrayList<>();
         /** The removals written, in order ({@code KIND id}). */
         final List<String> removals = new CopyOnWriteArrayList<>();
+        /** The messages sent to engines ({@code node message}). */
+        final List<String> sent = new CopyOnWriteArrayList<>();
         volatile boolean holdWrites;
 
         MapGrid() {
@@ -506,6 +542,7 @@ class ClusterTest {
 
         @Override
         public void send(String node, String message) {
+            sent.add(node + " " + message);
         }
 
         @Override
