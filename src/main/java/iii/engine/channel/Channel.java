@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reader's socket goes away, or when the channel is {@link #discard discarded}, the channel is finished and leaves
  * its registry.
  */
-public final class Channel {
+public final class Channel implements ChannelPort {
 
     /** The writer's socket, as the channel drives it. */
     public interface WriterEnd {
@@ -106,6 +106,7 @@ public final class Channel {
     }
 
     /** Takes the writer's end; false if it was taken before or the channel is finished. */
+    @Override
     public synchronized boolean takeWriter(WriterEnd end) {
         if (writerTaken || done) {
             return false;
@@ -116,6 +117,7 @@ public final class Channel {
     }
 
     /** Takes the reader's end; false if it was taken before or the channel is finished. Waiting items flow at once. */
+    @Override
     public boolean takeReader(ReaderEnd end) {
         synchronized (this) {
             if (readerTaken || done) {
@@ -129,6 +131,7 @@ public final class Channel {
     }
 
     /** A frame from the writer's socket. */
+    @Override
     public void offer(ChannelItem item) {
         boolean pause = false;
         boolean overflow = false;
@@ -167,6 +170,7 @@ public final class Channel {
     }
 
     /** The writer's socket closed: cleanly (a close frame with a normal code) or not (dropped, refused, errored). */
+    @Override
     public void writerEnded(boolean clean, String reason) {
         synchronized (this) {
             if (ending != null || done) {
@@ -179,6 +183,7 @@ public final class Channel {
     }
 
     /** The reader's socket closed before the stream ended: the writer has nobody to write to. */
+    @Override
     public void readerGone() {
         WriterEnd end;
         boolean close;

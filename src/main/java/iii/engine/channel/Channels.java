@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -35,6 +36,10 @@ public class Channels {
     private static final Logger LOG = Logger.getLogger(Channels.class.getName());
 
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /** In a cluster: the first 32 bits of this engine's channel ids, which name it to the other engines. */
+    private volatile Integer tag;
+    /** In a cluster: the channel of another engine that an id and key name, or null. */
+    private volatile BiFunction<String, String, ChannelPort> elsewhere = (id, key) -> null;
     private EngineExecutors executors;
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -67,8 +72,13 @@ public class Channels {
             throw new IllegalArgumentException("buffer_size must not be negative");
         }
         var capacity = Math.max(1, Math.min(MAX_BUFFER, bufferSize));
-        var channel = new Channel(UUID.randomUUID().toString(), UUID.randomUUID().toString(), owner, capacity,
-                clock.getAsLong());
+        var id = UUID.randomUUID();
+        var own = tag;
+        if (own != null) {
+            id = new UUID(((long) own << 32) | (id.getMostSignificantBits() & 0xFFFF_FFFFL),
+                    id.getLeastSignificantBits());
+        }
+        var channel = new Channel(id.toString(), UUID.randomUUID().toString(), owner, capacity, clock.getAsLong());
         channel.onFinished(() -> channels.remove(channel.id(), channel));
         channels.put(channel.id(), channel);
         return channel;
@@ -85,6 +95,33 @@ public class Channels {
             return null;
         }
         return channel;
+    }
+
+    /**
+     * The channel a socket for {@code id} and {@code accessKey} connects to: this engine's, or in a cluster the one of
+     * the engine its id names (that engine checks the key); null when there is none.
+     */
+    public ChannelPort open(String id, String accessKey) {
+        ChannelPort found = find(id, accessKey);
+        return found != null || id == null || accessKey == null ? found : elsewhere.apply(id, accessKey);
+    }
+
+    /**
+     * In a cluster: this engine's channel ids begin with {@code tag}, and {@code elsewhere} gives the channels of the
+     * other engines.
+     */
+    public void inCluster(int tag, BiFunction<String, String, ChannelPort> elsewhere) {
+        this.tag = tag;
+        this.elsewhere = elsewhere;
+    }
+
+    /** The first 32 bits of a channel id, which name its engine in a cluster; null for an id that is not a UUID. */
+    public static Integer tag(String id) {
+        try {
+            return (int) (UUID.fromString(id).getMostSignificantBits() >>> 32);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The live channels. */

@@ -1,5 +1,8 @@
 package iii.engine.cluster;
 
+import iii.engine.badinput.BadInput;
+import iii.engine.badinput.BadInputLog;
+import iii.engine.channel.Channels;
 import iii.engine.config.EngineExecutors;
 import iii.engine.invocation.Call;
 import iii.engine.invocation.Invoker;
@@ -66,7 +69,8 @@ import java.util.logging.Logger;
  * logged on it), but a discovery event, which every engine sees, fires only on the engine of its trigger's worker. A
  * provider's refusal of a trigger parks it on every engine, and the engine of the trigger's worker tells that worker.
  * When an engine leaves the cluster, its mirrors are retired like disconnected workers: their functions and routes
- * go, and calls waiting on them stop.
+ * go, and calls waiting on them stop. A channel socket may connect to any engine: one for another engine's channel
+ * is relayed to it ({@link ChannelRelay}), so that HTTP routes that stream work through every engine too.
  *
  * <p>Function ids and trigger type ids keep the engine's rule cluster-wide: the newest registration wins. The grid's
  * map holds the one registration of each id; every engine follows that map's events in order, and a removal names the
@@ -80,6 +84,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private static final String CALL = "call\n";
     private static final String RESULT = "result\n";
     private static final String REFUSED = "refused\n";
+    private static final String REATTACH = "reattach\n";
     /** Most function registrations sent to the grid in one write. */
     private static final int BATCH = 1000;
     /** How long a refusal of another engine's provider waits here for its trigger and type to come. */
@@ -95,10 +100,13 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private EngineExecutors executors;
     private Event<WorkerConnected> connected;
     private Event<WorkerMetadataUpdated> metadataUpdated;
+    private Channels channels;
+    private BadInputLog badInput;
     private boolean enabled;
     private String name;
 
     private volatile Grid grid;
+    private volatile ChannelRelay relay;
     private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
     /** The latest registration of each id by a worker of this engine, while that worker is connected. */
     private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
@@ -144,7 +152,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public Cluster(FunctionRegistry functions, Triggers triggers, TriggerRegistry triggerRegistry,
                    ServiceRegistry services, WorkerRegistry workers, WorkerCleanup cleanup, Invoker invoker,
                    EngineExecutors executors, Event<WorkerConnected> connected,
-                   Event<WorkerMetadataUpdated> metadataUpdated,
+                   Event<WorkerMetadataUpdated> metadataUpdated, Channels channels, BadInputLog badInput,
                    @ConfigProperty(name = "iii.cluster.members") Optional<String> members,
                    @ConfigProperty(name = "iii.cluster.enabled") Optional<Boolean> enabled,
                    @ConfigProperty(name = "iii.cluster.name", defaultValue = "iii-engine") String name) {
@@ -158,6 +166,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         this.executors = executors;
         this.connected = connected;
         this.metadataUpdated = metadataUpdated;
+        this.channels = channels;
+        this.badInput = badInput;
         // bin/run and the tests' servers say it (and give III_CLUSTER_MEMBERS a value for Payara either way)
         this.enabled = enabled.orElseGet(() -> members.filter(list -> !list.isBlank()).isPresent());
         this.name = name;
@@ -189,6 +199,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     void join(Grid found) {
         Node.local(found.localNode());
         grid = found;
+        relay = new ChannelRelay(found, channels);
+        relay.start(Node.local());
         functions.onEntry(this);
         triggers.onTrigger(this);
         services.onRegister(this::serviceRegistered);
@@ -803,6 +815,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             cleanup.retire(mirror);
         }
         heldRefusals.values().removeIf(held -> held.origin().equals(node));
+        relay.nodeLeft(node);
         LOG.info(() -> "Engine " + node + " left the cluster " + name + "; its " + gone.size()
                 + " worker(s) removed here");
         write(() -> grid.purge(true));
@@ -812,6 +825,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public void merged() {
         var former = Node.local();
         Node.local(grid.localNode());
+        relay.start(Node.local()); // the channels made from now on name the new id
         LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
                 + (former.equals(Node.local()) ? "" : " (was " + former + ")")
                 + "; this engine's registrations announced again");
@@ -864,7 +878,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     @Override
     public void message(String message) {
         try {
-            if (message.startsWith(CALL)) {
+            if (message.startsWith(ChannelRelay.PREFIX)) {
+                relay.message(message);
+            } else if (message.startsWith(REATTACH)) {
+                var parts = message.substring(REATTACH.length()).split("\n", -1);
+                reattached(parts[0], parts[1], parts[2].isEmpty() ? null : parts[2]);
+            } else if (message.startsWith(CALL)) {
                 var originEnd = message.indexOf('\n', CALL.length());
                 var workerEnd = message.indexOf('\n', originEnd + 1);
                 var timeoutEnd = message.indexOf('\n', workerEnd + 1);
@@ -895,6 +914,38 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                 call.baggage(), call.metadata(), null, false), timeoutMillis).thenAccept(outcome -> grid.send(origin,
                 RESULT + workerId + "\n" + Codec.encode(new InvocationResult(call.invocationId(), call.functionId(),
                         outcome.result(), outcome.error(), outcome.traceparent(), outcome.baggage()))));
+    }
+
+    /**
+     * A worker reconnected through this engine names its previous connection, {@code previous}, of another engine:
+     * that engine checks {@code token} (and {@code identity}, that of an RBAC session, when not null) and retires
+     * the previous connection, as on one engine.
+     */
+    public void reattach(Worker previous, String token, String identity) {
+        grid.send(previous.node(), REATTACH + previous.id() + "\n" + (token == null ? "" : token) + "\n"
+                + (identity == null ? "" : identity));
+    }
+
+    /** A worker reconnected through another engine names this engine's {@code workerId} as its previous connection. */
+    private void reattached(String workerId, String token, String identity) {
+        Worker previous;
+        try {
+            previous = workers.get(UUID.fromString(workerId));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (previous == null || previous.isMirror()) {
+            return;
+        }
+        if (!token.equals(previous.reattachToken().toString())
+                || identity != null && !identity.equals(previous.identity())) {
+            badInput.report(LOG, null, BadInput.REATTACH_REFUSED, () -> "A worker reconnected through another"
+                    + " engine tried to reattach to " + previous + " without its token");
+            return;
+        }
+        LOG.info(() -> "Worker " + previous + " was replaced by a new connection through another engine");
+        cleanup.retire(previous);
+        previous.close("replaced by a new connection of the same worker");
     }
 
     /**

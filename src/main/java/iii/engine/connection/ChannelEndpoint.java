@@ -4,6 +4,7 @@ import iii.engine.badinput.BadInput;
 import iii.engine.badinput.BadInputLog;
 import iii.engine.channel.Channel;
 import iii.engine.channel.ChannelItem;
+import iii.engine.channel.ChannelPort;
 import iii.engine.channel.Channels;
 import iii.engine.config.EngineConfig;
 import iii.engine.config.EngineExecutors;
@@ -45,14 +46,14 @@ public class ChannelEndpoint {
     @Inject
     BadInputLog badInput;
 
-    private Channel channel;
+    private ChannelPort channel;
     private boolean writing;
     private FrameAssembler frames;
 
     @OnOpen
     public void open(Session session, @PathParam("id") String id) {
         session.setMaxIdleTimeout(0);
-        var found = channels.find(id, UpgradeFilter.parameter(session, "key"));
+        var found = channels.open(id, UpgradeFilter.parameter(session, "key"));
         var direction = UpgradeFilter.parameter(session, "dir");
         if (found == null) {
             close(session, CloseCodes.VIOLATED_POLICY, "Channel not found");

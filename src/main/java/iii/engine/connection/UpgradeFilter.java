@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  *
  * <p>Channel sockets ({@code /ws/channels/{id}}, on both listeners) are authenticated by their access key alone: an
  * upgrade for an unknown channel or with a wrong key is refused here with 404 "Channel not found", before any socket
- * exists, and the RBAC authenticator is not asked.
+ * exists, and the RBAC authenticator is not asked. In a cluster, a socket for another engine's channel is let through
+ * and relayed there, and that engine checks the key (a wrong one closes the socket, "Channel not found").
  *
  * <p>The gated listener answers 404 to every other request, except reads of the console's files ({@code /console/…})
  * when it serves the console ({@link Authenticator#servesConsole()}).
@@ -99,7 +100,7 @@ public class UpgradeFilter extends HttpFilter {
             var dir = request.getParameter("dir");
             if (!"read".equals(dir) && !"write".equals(dir)) {
                 refuse(response, HttpServletResponse.SC_BAD_REQUEST, "dir must be read or write");
-            } else if (channels.find(path.substring(CHANNELS_PATH.length()), request.getParameter("key")) == null) {
+            } else if (channels.open(path.substring(CHANNELS_PATH.length()), request.getParameter("key")) == null) {
                 refuse(response, HttpServletResponse.SC_NOT_FOUND, "Channel not found");
             } else {
                 chain.doFilter(new Upgrading(request, null), response);

@@ -2,6 +2,7 @@ package iii.engine.dispatch;
 
 import iii.engine.badinput.BadInput;
 import iii.engine.badinput.BadInputLog;
+import iii.engine.cluster.Cluster;
 import iii.engine.lifecycle.WorkerCleanup;
 import iii.engine.protocol.Message.Reattach;
 import iii.engine.registry.Worker;
@@ -16,7 +17,9 @@ import java.util.logging.Logger;
  * A reconnected worker (SDK 0.22.1) names its previous connection and proves it with that connection's token. The
  * previous connection is retired exactly as if it had disconnected, before this connection's next frame (its
  * replayed registrations) is handled, so a late cleanup of the old socket cannot remove the fresh registrations.
- * Worker ids are public, so without the right token nothing happens.
+ * Worker ids are public, so without the right token nothing happens. In a cluster, a worker that reconnects through
+ * another engine names a connection of that engine: the token goes there to be checked, and that engine retires it
+ * ({@link Cluster#reattach}).
  */
 @ApplicationScoped
 public class ReattachHandler implements MessageHandler<Reattach> {
@@ -26,15 +29,17 @@ public class ReattachHandler implements MessageHandler<Reattach> {
     private WorkerRegistry workers;
     private WorkerCleanup cleanup;
     private BadInputLog badInput;
+    private Cluster cluster;
 
     protected ReattachHandler() {
     }
 
     @Inject
-    public ReattachHandler(WorkerRegistry workers, WorkerCleanup cleanup, BadInputLog badInput) {
+    public ReattachHandler(WorkerRegistry workers, WorkerCleanup cleanup, BadInputLog badInput, Cluster cluster) {
         this.workers = workers;
         this.cleanup = cleanup;
         this.badInput = badInput;
+        this.cluster = cluster;
     }
 
     @Override
@@ -46,6 +51,10 @@ public class ReattachHandler implements MessageHandler<Reattach> {
     public void handle(Worker from, Reattach message) {
         var previous = lookup(message.previousWorkerId());
         if (previous == null || previous == from) {
+            return;
+        }
+        if (previous.isMirror()) {
+            cluster.reattach(previous, message.reattachToken(), from.session() != null ? from.identity() : null);
             return;
         }
         if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())

@@ -70,6 +70,7 @@ class ClusterTest {
     private final Invoker invoker = new Invoker(functions, new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0,
             1L << 26), executors, InvocationObserver.NONE, badInput);
     private final MapGrid grid = new MapGrid();
+    private final Channels channels = new Channels(System::currentTimeMillis);
     private Cluster cluster;
     private WorkerCleanup cleanup;
 
@@ -77,9 +78,10 @@ class ClusterTest {
     void join() {
         var holder = new Cluster[1];
         cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
-                new Channels(System::currentTimeMillis), new DirectEvent<>(event -> holder[0].retired(event)));
+                channels, new DirectEvent<>(event -> holder[0].retired(event)));
         cluster = new Cluster(functions, triggers, triggerRegistry, services, workers, cleanup, invoker, executors,
-                new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), Optional.empty(), Optional.of(true),
+                new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), channels, badInput, Optional.empty(),
+                Optional.of(true),
                 "test");
         holder[0] = cluster;
         cluster.join(grid);
@@ -467,6 +469,37 @@ class ClusterTest {
         String answer = grid.sent.get(0);
         assertTrue(answer.startsWith(THERE + " result\n" + local.id() + "\n"), answer);
         assertTrue(answer.contains(id.toString()) && answer.contains("timed out after 1 ms"), answer);
+    }
+
+    @Test
+    void a_reattach_through_another_engine_retires_the_previous_connection_here_only_with_its_token() {
+        var previous = new Worker(new RecordingChannel(), "127.0.0.1");
+        workers.add(previous);
+        previous.functionIds().add("here::kept");
+        functions.register(FunctionEntry.ofWorker("here::kept", null, null, null, null, previous));
+
+        cluster.message("reattach\n" + previous.id() + "\n" + UUID.randomUUID() + "\n");
+        assertFalse(previous.isRetired(), "a wrong token changes nothing");
+        assertNotNull(functions.get("here::kept"));
+        cluster.message("reattach\n" + previous.id() + "\n" + previous.reattachToken() + "\nrbac:someone-else");
+        assertFalse(previous.isRetired(), "nor does another identity's session");
+
+        cluster.message("reattach\n" + previous.id() + "\n" + previous.reattachToken() + "\n");
+
+        assertTrue(previous.isRetired());
+        assertNull(workers.get(previous.id()));
+        assertNull(functions.get("here::kept"));
+    }
+
+    @Test
+    void a_reattach_to_a_worker_of_another_engine_goes_to_that_engine() {
+        var there = workerListedThere();
+        cluster.functionPut("there::f", entryText(there));
+        var token = UUID.randomUUID().toString();
+
+        cluster.reattach(workers.get(there), token, null);
+
+        assertEquals(List.of(THERE + " reattach\n" + there + "\n" + token + "\n"), grid.sent);
     }
 
     /** The grid's maps in memory; its events are the tests' to deliver. */

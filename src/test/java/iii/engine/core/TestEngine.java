@@ -135,7 +135,7 @@ public final class TestEngine implements AutoCloseable {
         telemetry = new TelemetryIngest(workers, logs, relay, executors, telemetryConfig, badInput);
         List<MessageHandler<?>> handlers = List.of(
                 new PingHandler(), new InvocationResultHandler(invoker), new InvokeFunctionHandler(invoker),
-                new ReattachHandler(workers, cleanup, badInput), new RegisterFunctionHandler(functions, externals),
+                new ReattachHandler(workers, cleanup, badInput, null), new RegisterFunctionHandler(functions, externals),
                 new RegisterServiceHandler(services), new RegisterTriggerHandler(triggers),
                 new RegisterTriggerTypeHandler(triggers), new TriggerRegistrationResultHandler(triggers),
                 new UnregisterFunctionHandler(functions), new UnregisterTriggerHandler(triggers),

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two engines on Payara Micro forming one cluster through Payara's Hazelcast (III_CLUSTER_MEMBERS, each on its own
@@ -45,6 +47,8 @@ class ClusterIT {
     private static final Duration WORKER_GONE = Duration.ofSeconds(3);
     private static final Duration ENGINE_GONE = Duration.ofSeconds(10);
     private static final Duration LISTED = Duration.ofSeconds(10);
+    private static final Duration STREAM = Duration.ofSeconds(60);
+    private static final int MIB = 1024 * 1024;
 
     private static Server a;
     private static Server b;
@@ -592,6 +596,126 @@ class ClusterIT {
     private static boolean lists(JsonObject functionsEvent, String functionId) {
         return JsonKit.objects(functionsEvent, "data.functions").stream()
                 .anyMatch(row -> functionId.equals(JsonKit.str(row, "function_id")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Sdk.class, names = {"V0_11_6", "V0_22_1"})
+    @Order(16)
+    void a_channel_made_on_one_engine_streams_both_ways_with_a_worker_on_the_other(Sdk sdk) {
+        var onA = worker(sdk, a, "cluster-channel-a");
+        var onB = worker(sdk, b, "cluster-channel-b");
+        var readFn = fid("channel-read");
+        var writeFn = fid("channel-write");
+        onB.registerFunction(readFn, "channel-read");
+        onB.registerFunction(writeFn, "channel-write");
+        onA.awaitFunctionListed(readFn, LISTED);
+        onA.awaitFunctionListed(writeFn, LISTED);
+
+        // A writes into its channel, B's worker reads it through engine B
+        var toB = onA.requestOk(NodeWorker.command("channelCreate", "handle", "to-b"));
+        var read = onA.callAsync(readFn, JsonKit.obj("reader", toB.get("reader_ref")));
+        var written = onA.request(NodeWorker.command("channelWrite", "handle", "to-b", "bytes", 3 * MIB + 7, "seed", 5,
+                "texts", JsonKit.arr("first"), "end_texts", JsonKit.arr("last")), STREAM);
+        var readAnswer = onA.join(read, STREAM, "B's reader's answer");
+        // B's worker writes into A's channel through engine B, A reads it
+        var fromB = onA.requestOk(NodeWorker.command("channelCreate", "handle", "from-b"));
+        var write = onA.callAsync(writeFn, JsonKit.obj("writer", fromB.get("writer_ref"), "bytes", 2 * MIB + 3,
+                "texts", JsonKit.arr("hello")));
+        var readBack = onA.request(NodeWorker.command("channelRead", "handle", "from-b"), STREAM);
+        var writeAnswer = onA.join(write, STREAM, "B's writer's answer");
+
+        assertTrue(JsonKit.isTrue(written, "ok") && JsonKit.isTrue(readAnswer, "ok"), readAnswer::toString);
+        assertEquals(3L * MIB + 7, JsonKit.num(readAnswer, "result.bytes"), readAnswer::toString);
+        assertEquals(JsonKit.str(written, "sha256"), JsonKit.str(readAnswer, "result.sha256"));
+        assertEquals("[\"first\",\"last\"]", readAnswer.getJsonObject("result").getJsonArray("texts").toString());
+        assertTrue(JsonKit.isTrue(writeAnswer, "ok") && JsonKit.isTrue(readBack, "ok"), readBack::toString);
+        assertEquals(2L * MIB + 3, JsonKit.num(readBack, "bytes"), readBack::toString);
+        assertEquals(JsonKit.str(writeAnswer, "result.sha256"), JsonKit.str(readBack, "sha256"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Sdk.class, names = {"V0_11_6", "V0_22_1"})
+    @Order(17)
+    void a_route_that_streams_its_request_and_response_is_served_through_the_other_engine(Sdk sdk) throws Exception {
+        var onB = worker(sdk, b, "cluster-stream-b");
+        var download = fid("download");
+        var upload = fid("upload");
+        var prefix = "cluster-stream-" + UUID.randomUUID().toString().substring(0, 8);
+        onB.registerFunction(download, "http-stream");
+        onB.registerTrigger("http", download, JsonKit.obj("api_path", prefix + "/file", "http_method", "GET"));
+        onB.registerFunction(upload, "http-read-body");
+        onB.registerTrigger("http", upload, JsonKit.obj("api_path", prefix + "/file", "http_method", "POST"));
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var onA = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(a) + "/" + prefix + "/file");
+        Await.untilTrue("the routes on engine A", LISTED, () -> get(http, URI.create(onA + "?bytes=0")).statusCode() == 200);
+        int mark = onB.mark();
+
+        var got = http.send(HttpRequest.newBuilder(URI.create(onA + "?bytes=" + (4 * MIB + 1))).timeout(STREAM)
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        var streamed = onB.awaitFrom(mark, NodeWorker.event("httpStreamed").and(e -> JsonKit.num(e, "bytes") > 0),
+                STREAM, "the function's stream");
+        var body = new byte[3 * MIB + 11];
+        new java.util.Random(3).nextBytes(body);
+        var posted = http.send(HttpRequest.newBuilder(onA).timeout(STREAM)
+                .header("content-type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, got.statusCode());
+        assertEquals(4 * MIB + 1, got.body().length);
+        assertEquals(JsonKit.str(streamed, "sha256"), sha256(got.body()), "the bytes the function wrote, in order");
+        assertEquals(200, posted.statusCode(), posted::body);
+        var answer = JsonKit.parseObject(posted.body());
+        assertEquals((long) body.length, JsonKit.num(answer, "bytes"), posted::body);
+        assertEquals(sha256(body), JsonKit.str(answer, "sha256"));
+    }
+
+    @Test
+    @Order(18)
+    void a_worker_that_reconnects_through_the_other_engine_reattaches_and_its_old_connection_goes_at_once() {
+        var name = "cluster-reattach-" + UUID.randomUUID().toString().substring(0, 8);
+        var fn = fid("reattach");
+        try (var old = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + a.port + "/"), name);
+             var stranger = JavaWorker.connect(URI.create("ws://127.0.0.1:" + b.port + "/"), name + "-stranger");
+             var fresh = JavaWorker.connect(URI.create("ws://127.0.0.1:" + b.port + "/"), name);
+             var observerOnA = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + a.port + "/"),
+                     name + "-observer")) {
+            old.registerFunction(fn, JavaWorker.echo());
+            var registered = old.awaitFrame("workerregistered", f -> true, LISTED);
+            var oldId = JsonKit.str(registered, "worker_id");
+            var reattach = JsonKit.obj("type", "reattach", "previous_worker_id", oldId,
+                    "reattach_token", JsonKit.str(registered, "reattach_token"));
+            Await.untilTrue(fn + " listed on engine B", LISTED, () -> fresh.functionListed(fn));
+
+            // without the token nothing happens; with it, engine A retires the old connection and closes it
+            stranger.send(JsonKit.obj("type", "reattach", "previous_worker_id", oldId,
+                    "reattach_token", UUID.randomUUID().toString()));
+            stranger.registerMetadata(name + "-stranger");
+            fresh.send(reattach);
+            fresh.registerMetadata(name);
+            fresh.registerFunction(fn, JavaWorker.echo());
+
+            Await.untilTrue("the old connection closed by engine A", WORKER_GONE, old::isClosed);
+            Await.untilTrue("one worker named " + name + " on both engines, the new one", LISTED, () -> List.of(
+                    observerOnA, fresh).stream().allMatch(observer -> namedOnly(observer, name, fresh.workerId())));
+            assertFalse(stranger.isClosed(), "the stranger's connection is its own business");
+            assertEquals(1L, JsonKit.num(observerOnA.callOk(fn, JsonKit.obj("n", 1)), "n"),
+                    "the function answers from its new connection");
+        }
+    }
+
+    /** Whether {@code observer}'s engine lists exactly one worker named {@code name}, of id {@code id}. */
+    private static boolean namedOnly(JavaWorker observer, String name, String id) {
+        var ids = observer.listWorkers().stream().filter(r -> name.equals(JsonKit.str(r, "name")))
+                .map(r -> JsonKit.str(r, "id")).toList();
+        return ids.equals(List.of(id));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
