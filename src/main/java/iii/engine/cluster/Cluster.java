@@ -409,9 +409,19 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         return entry.builtin() == null && entry.owner() != null && !entry.owner().isMirror();
     }
 
-    /** Other engines learn of a worker of this one when it describes itself or registers its first function. */
+    /**
+     * Other engines learn of a worker of this one as it connects (so that their listings and discovery events have it
+     * as this engine's do), or, if that write has not happened yet, when it registers something.
+     */
     private void announce(Worker worker) {
         announce(worker, false);
+    }
+
+    void connected(@Observes WorkerConnected event) {
+        var worker = event.worker();
+        if (grid != null && !worker.isMirror()) {
+            announce(worker);
+        }
     }
 
     /**
@@ -546,8 +556,12 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         }
         var mirror = mirror(row.node(), row.id(), row.ipAddress(), row.connectedAt(), true);
         unconfirmed.remove(mirror);
+        var before = mirror.metadata();
         mirror.metadata(row.metadata());
-        metadataUpdated.fire(new WorkerMetadataUpdated(mirror));
+        // as on the worker's engine: an update when it describes itself, none for its entry written as it connected
+        if (!row.metadata().equals(before)) {
+            metadataUpdated.fire(new WorkerMetadataUpdated(mirror));
+        }
     }
 
     @Override
@@ -691,7 +705,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
             return;
         }
         var mirror = mirror(row.node(), row.worker(), null, Instant.now());
-        triggers.register(mirror, new RegisterTrigger(id, row.type(), row.functionId(), row.config(), row.metadata()));
+        triggers.register(new Trigger(id, row.type(), row.functionId(), row.config(), row.metadata(), mirror,
+                row.stamp()));
         settle(mirror);
         applyHeldRefusals();
     }

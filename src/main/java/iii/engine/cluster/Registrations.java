@@ -78,7 +78,8 @@ final class Registrations {
     }
 
     /** A trigger every engine serves, of {@code worker} on {@code node}. */
-    record TriggerRow(String node, UUID worker, String type, String functionId, RawJson config, RawJson metadata) {
+    record TriggerRow(String node, UUID worker, String type, String functionId, RawJson config, RawJson metadata,
+                      long stamp) {
     }
 
     static String trigger(String node, Trigger trigger) {
@@ -86,13 +87,14 @@ final class Registrations {
                 .add("type", trigger.type()).add("function_id", trigger.functionId());
         add(row, "config", trigger.config());
         add(row, "metadata", trigger.metadata());
-        return row.build().toString();
+        return row.add("stamp", trigger.stamp()).build().toString();
     }
 
     static TriggerRow trigger(String text) {
         var row = read(text);
         return new TriggerRow(row.getString("node"), UUID.fromString(row.getString("worker")), row.getString("type"),
-                row.getString("function_id"), raw(row, "config"), raw(row, "metadata"));
+                row.getString("function_id"), raw(row, "config"), raw(row, "metadata"),
+                row.containsKey("stamp") ? row.getJsonNumber("stamp").longValue() : 0);
     }
 
     static String worker(String node, Worker worker) {

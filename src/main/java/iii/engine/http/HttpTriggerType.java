@@ -56,8 +56,11 @@ public class HttpTriggerType implements BuiltinTriggerType {
     @Override
     public void register(Trigger trigger) throws TriggerRejectedException {
         var route = route(trigger);
-        routes.add(route);
-        LOG.info(() -> "HTTP route " + route + " registered");
+        if (routes.add(route)) {
+            LOG.info(() -> "HTTP route " + route + " registered");
+        } else {
+            LOG.info(() -> "HTTP route " + route + " not served: a later registration of it has it");
+        }
     }
 
     @Override
@@ -118,7 +121,7 @@ public class HttpTriggerType implements BuiltinTriggerType {
             throw new TriggerRejectedException("http trigger: function_id is required");
         }
         return new Route(method, path, List.copyOf(segments), trigger.id(), trigger.functionId(), condition,
-                middleware(config), trigger.metadata(), trigger.owner());
+                middleware(config), trigger.metadata(), trigger.owner(), trigger.stamp());
     }
 
     /** {@code middleware_function_ids}: absent or null is none; otherwise a list of function ids. */

@@ -22,9 +22,19 @@ import java.util.Map;
  * @param middlewareFunctionIds the route's middleware ({@code middleware_function_ids}), called in this order after
  *                  the condition and before {@code functionId}
  * @param owner     the worker that registered the trigger; null for the engine's own
+ * @param stamp     the trigger's registration stamp: of two registrations of one route, the later one has it
  */
 record Route(String method, String path, List<String> segments, String triggerId, String functionId,
-             String conditionFunctionId, List<String> middlewareFunctionIds, RawJson metadata, Worker owner) {
+             String conditionFunctionId, List<String> middlewareFunctionIds, RawJson metadata, Worker owner,
+             long stamp) {
+
+    /**
+     * Whether this route's registration is later than {@code other}'s ({@link iii.engine.registry.Trigger#stamp}; of
+     * equal stamps, which only two engines give, the greater trigger id), so that every engine keeps the same one.
+     */
+    boolean laterThan(Route other) {
+        return stamp != other.stamp ? stamp > other.stamp : triggerId.compareTo(other.triggerId) > 0;
+    }
 
     /** Same method and path: registering it again replaces the route. */
     String key() {

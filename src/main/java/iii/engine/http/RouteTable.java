@@ -33,11 +33,13 @@ public class RouteTable {
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /**
-     * Adds the route, replacing one of the same method and path and this trigger's previous route, if any.
+     * Adds the route, replacing one of the same method and path and this trigger's previous route, if any; false
+     * (and not served) when the one of the same method and path there is a later registration (in a cluster, another
+     * engine's, which reached this engine first), so that every engine serves the same one.
      *
      * @throws TriggerRejectedException if another route has the same shape with other parameter names
      */
-    void add(Route route) throws TriggerRejectedException {
+    boolean add(Route route) throws TriggerRejectedException {
         synchronized (lock) {
             var clash = keyBySignature.get(route.signature());
             var own = byTrigger.get(route.triggerId());
@@ -49,6 +51,11 @@ public class RouteTable {
             if (previous != null && byKey.get(previous.key()) == previous) {
                 drop(previous);
             }
+            var current = byKey.get(route.key());
+            if (current != null && !current.triggerId().equals(route.triggerId()) && current.laterThan(route)) {
+                publish();
+                return false;
+            }
             var replaced = byKey.put(route.key(), route);
             if (replaced != null) {
                 byTrigger.remove(replaced.triggerId(), replaced);
@@ -56,6 +63,7 @@ public class RouteTable {
             byTrigger.put(route.triggerId(), route);
             keyBySignature.put(route.signature(), route.key());
             publish();
+            return true;
         }
     }
 

@@ -33,6 +33,7 @@ import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.TriggerRejectedException;
 import iii.engine.registry.Worker;
+import iii.engine.registry.WorkerConnected;
 import iii.engine.registry.WorkerRegistry;
 import iii.engine.trigger.Triggers;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,8 @@ class ClusterTest {
     private final Invoker invoker = new Invoker(functions, new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0,
             1L << 26), executors, InvocationObserver.NONE, badInput);
     private final MapGrid grid = new MapGrid();
+    /** The worker events this engine's subscribers were told of ({@code connected|updated id}). */
+    private final List<String> told = new CopyOnWriteArrayList<>();
     private final Channels channels = new Channels(System::currentTimeMillis);
     private Cluster cluster;
     private WorkerCleanup cleanup;
@@ -80,7 +83,8 @@ class ClusterTest {
         cleanup = new WorkerCleanup(workers, functions, services, triggers, invoker,
                 channels, new DirectEvent<>(event -> holder[0].retired(event)));
         cluster = new Cluster(functions, triggers, triggerRegistry, services, workers, cleanup, invoker, executors,
-                new DirectEvent<>(event -> { }), new DirectEvent<>(event -> { }), channels, badInput, Optional.empty(),
+                new DirectEvent<>(event -> told.add("connected " + event.worker().id())),
+                new DirectEvent<>(event -> told.add("updated " + event.worker().id())), channels, badInput, Optional.empty(),
                 Optional.of(true),
                 "test");
         holder[0] = cluster;
@@ -500,6 +504,26 @@ class ClusterTest {
         cluster.reattach(workers.get(there), token, null);
 
         assertEquals(List.of(THERE + " reattach\n" + there + "\n" + token + "\n"), grid.sent);
+    }
+
+    @Test
+    void a_worker_is_announced_as_it_connects_and_other_engines_tell_of_it_as_its_own_does() {
+        var here = new Worker(new RecordingChannel(), "127.0.0.1");
+        workers.add(here);
+
+        cluster.connected(new WorkerConnected(here));
+
+        assertTrue(grid.map(Grid.Kind.WORKERS).containsKey(here.id().toString()), "listed elsewhere before it"
+                + " describes itself or registers anything");
+
+        var there = UUID.randomUUID();
+        String bare = "{\"node\":\"" + THERE + "\",\"connected_at_ms\":0}";
+        cluster.workerPut(there.toString(), bare);
+        cluster.workerPut(there.toString(), workerText());
+        cluster.workerPut(there.toString(), workerText());
+
+        assertEquals(List.of("connected " + there, "updated " + there), told,
+                "connected as it connected there, updated once as it described itself, not for the same again");
     }
 
     /** The grid's maps in memory; its events are the tests' to deliver. */

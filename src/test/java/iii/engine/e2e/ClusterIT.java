@@ -580,6 +580,48 @@ class ClusterIT {
         }
     }
 
+    @Test
+    @Order(19)
+    void a_route_registered_on_both_engines_at_once_is_served_by_the_same_function_on_both() throws Exception {
+        try (var onA = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + a.port + "/"), "cluster-route-a");
+             var onB = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + b.port + "/"), "cluster-route-b")) {
+            for (var worker : List.of(onA, onB)) {
+                worker.registerFunction("cluster::route-" + worker.label(), f -> JsonKit.obj("result",
+                        JsonKit.obj("status_code", 200, "body", JsonKit.obj("by", worker.label()))));
+            }
+            var paths = new ArrayList<String>();
+            for (int round = 0; round < 6; round++) {
+                var path = "cluster-claimed-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+                paths.add(path);
+                var start = new CyclicBarrier(2);
+                var sends = List.of(onA, onB).stream().map(worker -> CompletableFuture.runAsync(() -> {
+                    await(start);
+                    worker.send(JsonKit.obj("type", "registertrigger", "id", path + "-" + worker.label(),
+                            "trigger_type", "http", "function_id", "cluster::route-" + worker.label(),
+                            "config", JsonKit.obj("api_path", path, "http_method", "GET")));
+                })).toList();
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            }
+            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            for (var path : paths) {
+                Await.untilTrue(path + " answered by the same function through both engines", LISTED,
+                        () -> sameAnswer(http, path));
+            }
+            // and they stay so: a moment's agreement before the second registration reached an engine is not it
+            Thread.sleep(1000);
+            for (var path : paths) {
+                assertTrue(sameAnswer(http, path), path);
+            }
+        }
+    }
+
+    private static boolean sameAnswer(HttpClient http, String path) {
+        var answers = List.of(a, b).stream().map(engine -> get(http,
+                URI.create("http://127.0.0.1:" + HTTP_PORTS.get(engine) + "/" + path))).toList();
+        return answers.stream().allMatch(r -> r.statusCode() == 200)
+                && answers.get(0).body().equals(answers.get(1).body());
+    }
+
     private static void await(CyclicBarrier barrier) {
         try {
             barrier.await(10, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ class HttpMappingTest {
     }
 
     private static final Route ROUTE = new Route("POST", "items/:id", List.of("items", ":id"), "t", "items::put",
-            null, List.of(), null, null);
+            null, List.of(), null, null, 0);
 
     @Test
     void the_function_receives_query_path_headers_pattern_method_body_and_trigger() {

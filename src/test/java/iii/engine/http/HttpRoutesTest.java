@@ -11,6 +11,7 @@ import iii.engine.protocol.Message.RegisterTrigger;
 import iii.engine.protocol.Message.UnregisterTrigger;
 import iii.engine.protocol.RawJson;
 import iii.engine.badinput.BadInputLog;
+import iii.engine.registry.Trigger;
 import iii.engine.registry.TriggerRegistry;
 import iii.engine.registry.Worker;
 import iii.engine.registry.RecordingChannel;
@@ -209,6 +210,32 @@ class HttpRoutesTest {
         register(b, "tb", "fb", "{\"api_path\":\"shared\"}");
         triggers.unregister(a.worker, new UnregisterTrigger("ta", "http"));
         assertEquals("fb", routes.find("GET", "shared").route().functionId());
+    }
+
+    @Test
+    void registrations_of_one_route_coming_in_either_order_leave_the_later_one_served() {
+        var a = new Recording();
+        var b = new Recording();
+        var config = RawJson.trusted("{\"api_path\":\"claimed\"}");
+        var early = new Trigger("t-early", "http", "f-early", config, null, a.worker, 100);
+        var late = new Trigger("t-late", "http", "f-late", config, null, b.worker, 200);
+        var sameTime = new Trigger("t-same", "http", "f-same", config, null, b.worker, 200);
+
+        // as on one engine, and on another engine that got the later one first
+        triggers.register(early);
+        triggers.register(late);
+        var inOrder = routes.find("GET", "claimed").route().functionId();
+        engine();
+        triggers.register(late);
+        triggers.register(early);
+        var laterFirst = routes.find("GET", "claimed").route().functionId();
+        triggers.register(sameTime);
+
+        assertEquals("f-late", inOrder);
+        assertEquals("f-late", laterFirst, "the earlier registration, come later, does not take the route");
+        assertEquals("f-same", routes.find("GET", "claimed").route().functionId(), "equal stamps: the greater id");
+        assertTrue(a.frames("triggerregistrationresult").stream().noneMatch(f -> f.contains("error")),
+                "not a refusal: the later registration has the route, as on one engine");
     }
 
     @Test
