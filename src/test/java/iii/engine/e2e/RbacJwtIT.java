@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JOSEException;
 import iii.sdk.ForbiddenException;
@@ -79,6 +80,21 @@ class RbacJwtIT extends JwtEngineSupport {
 
         assertEquals(1, granted.getInt("n"));
         assertInstanceOf(ForbiddenException.class, denied.getCause());
+    }
+
+    @Test
+    void java_sdk_worker_with_an_expired_token_fails_its_calls_as_forbidden_not_at_their_timeout() throws Exception {
+        String expired = token("erin", List.of("ops"), ISSUER, Instant.now().minusSeconds(600), keys);
+        Iii worker = closeLater(Iii.connect(URI.create("ws://127.0.0.1:" + rbacPort + "/"),
+                IiiOptions.builder().workerName("jwt-expired").bearerToken(expired)
+                        .invocationTimeout(java.time.Duration.ofSeconds(120)).build()));
+
+        // well within the call's own 120 s: the engine's 401 to the handshake is what fails it
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> worker.call("ops::restart",
+                Map.of("n", 1), JsonObject.class).toCompletableFuture().get(20, TimeUnit.SECONDS));
+
+        assertInstanceOf(ForbiddenException.class, refused.getCause());
+        assertTrue(refused.getCause().getMessage().contains("401"), refused.getCause().getMessage());
     }
 
     @Test
