@@ -249,31 +249,23 @@ final class ChannelRelay {
             send(origin, "refused", relayId, "Channel not found");
             return;
         }
-        if (parts[1].equals("write")) {
-            var far = new FarWriter(origin, relayId, channel);
-            relays.put(relayId, far);
-            if (!channel.takeWriter(far)) {
-                relays.remove(relayId, far);
-                send(origin, "refused", relayId, "channel writer already connected");
-            }
-        } else {
-            var far = new FarReader(origin, relayId, channel);
-            relays.put(relayId, far);
-            if (!channel.takeReader(far)) {
-                relays.remove(relayId, far);
-                send(origin, "refused", relayId, "channel reader already connected");
-            }
+        var writing = parts[1].equals("write");
+        Far far = writing ? new FarWriter(origin, relayId, channel) : new FarReader(origin, relayId, channel);
+        relays.put(relayId, far);
+        if (!(far instanceof FarWriter writer ? channel.takeWriter(writer) : channel.takeReader((FarReader) far))) {
+            relays.remove(relayId, far);
+            send(origin, "refused", relayId, "channel " + (writing ? "writer" : "reader") + " already connected");
         }
     }
 
-    /** The writer's end of a channel here, whose socket is on engine {@code origin}. */
-    private final class FarWriter implements Channel.WriterEnd, Relay {
+    /** One end of a channel here, whose socket is on engine {@code origin}. */
+    private abstract static class Far implements Relay {
 
-        private final String origin;
-        private final String relayId;
-        private final Channel channel;
+        final String origin;
+        final String relayId;
+        final Channel channel;
 
-        FarWriter(String origin, String relayId, Channel channel) {
+        Far(String origin, String relayId, Channel channel) {
             this.origin = origin;
             this.relayId = relayId;
             this.channel = channel;
@@ -282,6 +274,14 @@ final class ChannelRelay {
         @Override
         public String peer() {
             return origin;
+        }
+    }
+
+    /** The writer's end of a channel here, whose socket is on engine {@code origin}. */
+    private final class FarWriter extends Far implements Channel.WriterEnd {
+
+        FarWriter(String origin, String relayId, Channel channel) {
+            super(origin, relayId, channel);
         }
 
         @Override
@@ -322,22 +322,12 @@ final class ChannelRelay {
     }
 
     /** The reader's end of a channel here, whose socket is on engine {@code origin}. */
-    private final class FarReader implements Channel.ReaderEnd, Relay {
+    private final class FarReader extends Far implements Channel.ReaderEnd {
 
-        private final String origin;
-        private final String relayId;
-        private final Channel channel;
         private volatile Runnable sent;
 
         FarReader(String origin, String relayId, Channel channel) {
-            this.origin = origin;
-            this.relayId = relayId;
-            this.channel = channel;
-        }
-
-        @Override
-        public String peer() {
-            return origin;
+            super(origin, relayId, channel);
         }
 
         @Override
