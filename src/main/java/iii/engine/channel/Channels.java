@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -40,6 +41,8 @@ public class Channels {
     private volatile Integer tag;
     /** In a cluster: the channel of another engine that an id and key name, or null. */
     private volatile BiFunction<String, String, ChannelPort> elsewhere = (id, key) -> null;
+    /** In a cluster: how many sockets are relayed between this engine and the others now. */
+    private volatile IntSupplier relayed = () -> 0;
     private EngineExecutors executors;
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -107,12 +110,18 @@ public class Channels {
     }
 
     /**
-     * In a cluster: this engine's channel ids begin with {@code tag}, and {@code elsewhere} gives the channels of the
-     * other engines.
+     * In a cluster: this engine's channel ids begin with {@code tag}, {@code elsewhere} gives the channels of the
+     * other engines, and {@code relayed} counts the sockets relayed between them and this one.
      */
-    public void inCluster(int tag, BiFunction<String, String, ChannelPort> elsewhere) {
+    public void inCluster(int tag, BiFunction<String, String, ChannelPort> elsewhere, IntSupplier relayed) {
         this.tag = tag;
         this.elsewhere = elsewhere;
+        this.relayed = relayed;
+    }
+
+    /** Channel sockets relayed now between this engine and the others of its cluster, either way. */
+    public int relayed() {
+        return relayed.getAsInt();
     }
 
     /** The first 32 bits of a channel id, which name its engine in a cluster; null for an id that is not a UUID. */

@@ -59,12 +59,7 @@ final class ChannelRelay {
      */
     void start(String node) {
         local = node;
-        channels.inCluster(node.hashCode(), this::elsewhere);
-    }
-
-    /** Relays open now (for tests and counters). */
-    int open() {
-        return relays.size();
+        channels.inCluster(node.hashCode(), this::elsewhere, relays::size);
     }
 
     /** The channel of another engine that {@code id} names, or null. */

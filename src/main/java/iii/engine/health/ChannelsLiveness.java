@@ -11,7 +11,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 
 /**
- * Always up; its data tells what channels hold: how many are open, the bytes waiting in them now, the most that ever
+ * Always up; its data tells what channels hold: how many are open, how many sockets are relayed between this engine
+ * and the others of its cluster (a channel's socket on another engine than the channel's), the bytes waiting in them now, the most that ever
  * waited in one of them, and the engine's heap in use (all of it, and what the last collections left). What a full channel holds is bounded (it pauses its writer), so
  * these figures stay flat however slow a reader is.
  */
@@ -42,6 +43,7 @@ public class ChannelsLiveness implements HealthCheck {
         }
         return HealthCheckResponse.named(NAME).up()
                 .withData("open", open.size())
+                .withData("relayed", channels.relayed())
                 .withData("buffered_bytes", buffered)
                 .withData("peak_buffered_bytes", peak)
                 .withData("heap_used_bytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())

@@ -116,7 +116,7 @@ class ChannelRelayTest {
         assertEquals(List.of("hello", "bytes 3"), reader.got);
         assertEquals("clean", reader.ended);
         assertTrue(channel.isFinished());
-        assertEquals(0, relayA.open() + relayB.open(), "nothing left of the relay on either engine");
+        assertEquals(0, channelsA.relayed() + channelsB.relayed(), "nothing left of the relay on either engine");
     }
 
     @Test
@@ -143,7 +143,7 @@ class ChannelRelayTest {
         assertEquals(List.of("one", "two"), reader.got);
         assertEquals(writer.pauses, writer.resumes, "and reading again once the reader took the items");
         assertEquals("clean", reader.ended);
-        assertEquals(0, relayA.open() + relayB.open());
+        assertEquals(0, channelsA.relayed() + channelsB.relayed());
     }
 
     @Test
@@ -159,7 +159,7 @@ class ChannelRelayTest {
 
         assertEquals("broken: Channel not found", wrongKey.ended);
         assertEquals("broken: channel reader already connected", second.ended);
-        assertEquals(0, relayA.open() + relayB.open());
+        assertEquals(0, channelsA.relayed() + channelsB.relayed());
     }
 
     @Test
@@ -177,7 +177,7 @@ class ChannelRelayTest {
         assertTrue(reader.ended.startsWith("broken"), reader.ended);
         assertTrue(channel.isFinished(), "the reader's engine left: the channel has nobody to write to");
         assertEquals("reader gone", writer.closed);
-        assertEquals(0, relayA.open() + relayB.open());
+        assertEquals(0, channelsA.relayed() + channelsB.relayed());
     }
 
     @Test

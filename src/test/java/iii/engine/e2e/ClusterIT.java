@@ -656,7 +656,7 @@ class ClusterIT {
         // A writes into its channel, B's worker reads it through engine B
         var toB = onA.requestOk(NodeWorker.command("channelCreate", "handle", "to-b"));
         var read = onA.callAsync(readFn, JsonKit.obj("reader", toB.get("reader_ref")));
-        var written = onA.request(NodeWorker.command("channelWrite", "handle", "to-b", "bytes", 3 * MIB + 7, "seed", 5,
+        var written = onA.request(NodeWorker.command("channelWrite", "handle", "to-b", "bytes", 6 * MIB + 7, "seed", 5,
                 "texts", JsonKit.arr("first"), "end_texts", JsonKit.arr("last")), STREAM);
         var readAnswer = onA.join(read, STREAM, "B's reader's answer");
         // B's worker writes into A's channel through engine B, A reads it
@@ -667,12 +667,33 @@ class ClusterIT {
         var writeAnswer = onA.join(write, STREAM, "B's writer's answer");
 
         assertTrue(JsonKit.isTrue(written, "ok") && JsonKit.isTrue(readAnswer, "ok"), readAnswer::toString);
-        assertEquals(3L * MIB + 7, JsonKit.num(readAnswer, "result.bytes"), readAnswer::toString);
+        assertEquals(6L * MIB + 7, JsonKit.num(readAnswer, "result.bytes"), readAnswer::toString);
+        long millis = Math.max(1, JsonKit.num(written, "elapsed_ms"));
+        System.out.printf("channel of engine A read on engine B, %s: 6 MiB in %d ms = %.1f MB/s%n", sdk, millis,
+                6.0 * MIB / 1e6 / millis * 1000);
         assertEquals(JsonKit.str(written, "sha256"), JsonKit.str(readAnswer, "result.sha256"));
         assertEquals("[\"first\",\"last\"]", readAnswer.getJsonObject("result").getJsonArray("texts").toString());
         assertTrue(JsonKit.isTrue(writeAnswer, "ok") && JsonKit.isTrue(readBack, "ok"), readBack::toString);
         assertEquals(2L * MIB + 3, JsonKit.num(readBack, "bytes"), readBack::toString);
         assertEquals(JsonKit.str(writeAnswer, "result.sha256"), JsonKit.str(readBack, "sha256"));
+        awaitNoChannelsOrRelays();
+    }
+
+    private static void awaitNoChannelsOrRelays() {
+        for (var engine : List.of(a, b)) {
+            Await.untilTrue("no channel or relayed socket left on " + engine, LISTED, () -> {
+                var channels = channelsHealth(engine);
+                return E2eSupport.number(channels, "open") == 0 && E2eSupport.number(channels, "relayed") == 0;
+            });
+        }
+    }
+
+    /** The data of an engine's {@code iii-channels} liveness check. */
+    private static JsonObject channelsHealth(Server engine) {
+        var health = JsonKit.parseObject(get(HttpClient.newHttpClient(),
+                URI.create("http://127.0.0.1:" + engine.port + "/health/live")).body());
+        return JsonKit.objects(health, "checks").stream().filter(c -> "iii-channels".equals(c.getString("name")))
+                .findFirst().orElseThrow().getJsonObject("data");
     }
 
     @ParameterizedTest
@@ -709,6 +730,7 @@ class ClusterIT {
         var answer = JsonKit.parseObject(posted.body());
         assertEquals((long) body.length, JsonKit.num(answer, "bytes"), posted::body);
         assertEquals(sha256(body), JsonKit.str(answer, "sha256"));
+        awaitNoChannelsOrRelays();
     }
 
     @Test
