@@ -5,6 +5,7 @@ import jakarta.json.JsonValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Type;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -429,7 +430,9 @@ public final class Iii implements AutoCloseable {
         int status = why instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1;
         if (!closed) {
             LOG.log(Level.WARNING, "Could not connect to the iii engine at {0}: {1}", new Object[] {url,
-                    status < 0 ? why.toString() : "the engine answered the handshake with HTTP " + status});
+                    status >= 0 ? "the engine answered the handshake with HTTP " + status
+                            : why instanceof ConnectException ? "nothing accepts connections there (" + why + ")"
+                            : why.toString()});
         }
         if (status == 401 || status == 403) {
             refuse(functionId -> new ForbiddenException("the engine refused this worker's connection (HTTP " + status
