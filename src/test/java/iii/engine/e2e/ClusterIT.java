@@ -52,6 +52,9 @@ class ClusterIT {
 
     private static Server a;
     private static Server b;
+    /** The two engines' member addresses and their cluster's name, for an engine that joins them later. */
+    private static String members;
+    private static String clusterName;
     private static final Map<Server, Integer> HTTP_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<NodeWorker> workers = new ArrayList<>();
 
@@ -60,11 +63,11 @@ class ClusterIT {
     static void startTwoEngines() throws Exception {
         int memberA = Server.freePort();
         int memberB = Server.freePort();
-        var members = "127.0.0.1:" + memberA + ",127.0.0.1:" + memberB;
-        var name = "iii-test-" + UUID.randomUUID();
-        a = start("cluster-a", members, memberA, name);
+        members = "127.0.0.1:" + memberA + ",127.0.0.1:" + memberB;
+        clusterName = "iii-test-" + UUID.randomUUID();
+        a = start("cluster-a", members, memberA, clusterName);
         try {
-            b = start("cluster-b", members, memberB, name);
+            b = start("cluster-b", members, memberB, clusterName);
             a.awaitReady(280);
             b.awaitReady(280);
         } catch (Exception | AssertionError e) {
@@ -620,6 +623,31 @@ class ClusterIT {
                 URI.create("http://127.0.0.1:" + HTTP_PORTS.get(engine) + "/" + path))).toList();
         return answers.stream().allMatch(r -> r.statusCode() == 200)
                 && answers.get(0).body().equals(answers.get(1).body());
+    }
+
+    @Test
+    @Order(20)
+    void an_engine_that_joins_later_serves_the_routes_registered_before_it_came() throws Exception {
+        var onB = worker(Sdk.V0_22_1, b, "cluster-before-join");
+        var fn = fid("early-route");
+        var path = "cluster-early-" + UUID.randomUUID().toString().substring(0, 8) + "/hello";
+        onB.registerFunction(fn, "http-echo");
+        onB.registerTrigger("http", fn, JsonKit.obj("api_path", path, "http_method", "GET"));
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Await.untilTrue("the route on engine A", LISTED, () -> get(http,
+                URI.create("http://127.0.0.1:" + HTTP_PORTS.get(a) + "/" + path)).statusCode() == 200);
+        int memberC = Server.freePort();
+
+        try (var c = start("cluster-c", members + ",127.0.0.1:" + memberC, memberC, clusterName)) {
+            c.awaitReady(280);
+            var onC = URI.create("http://127.0.0.1:" + HTTP_PORTS.get(c) + "/" + path);
+            var response = Await.until("the route on engine C, which joined after it was registered", LISTED, () -> {
+                var r = get(http, onC);
+                return r.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+            });
+
+            assertTrue(response.body().contains("received"), response::body);
+        }
     }
 
     private static void await(CyclicBarrier barrier) {
