@@ -952,8 +952,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         if (previous == null || previous.isMirror()) {
             return;
         }
-        if (!token.equals(previous.reattachToken().toString())
-                || identity != null && !identity.equals(previous.identity())) {
+        if (!previous.mayBeReplacedBy(token, identity)) {
             badInput.report(LOG, null, BadInput.REATTACH_REFUSED, () -> "A worker reconnected through another"
                     + " engine tried to reattach to " + previous + " without its token");
             return;

@@ -53,12 +53,12 @@ public class ReattachHandler implements MessageHandler<Reattach> {
         if (previous == null || previous == from) {
             return;
         }
+        var identity = from.session() != null ? from.identity() : null;
         if (previous.isMirror()) {
-            cluster.reattach(previous, message.reattachToken(), from.session() != null ? from.identity() : null);
+            cluster.reattach(previous, message.reattachToken(), identity);
             return;
         }
-        if (message.reattachToken() == null || !message.reattachToken().equals(previous.reattachToken().toString())
-                || from.session() != null && !from.sameIdentity(previous)) {
+        if (!previous.mayBeReplacedBy(message.reattachToken(), identity)) {
             badInput.report(LOG, from.badInput(), BadInput.REATTACH_REFUSED,
                     () -> "Worker " + from + " tried to reattach to " + previous + " without its token");
             return;

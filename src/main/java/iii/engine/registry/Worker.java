@@ -95,6 +95,14 @@ public final class Worker {
         return session != null ? session.grant().identity() : "worker:" + id;
     }
 
+    /**
+     * Whether a new connection may replace this one: it proves {@code token} (this connection's reattach token) and,
+     * for an RBAC session, has {@code identity} (null for the trusted listener's, which checks no identity).
+     */
+    public boolean mayBeReplacedBy(String token, String identity) {
+        return reattachToken.toString().equals(token) && (identity == null || identity.equals(identity()));
+    }
+
     /** Whether {@code other} is this worker or another connection of the same identity. */
     public boolean sameIdentity(Worker other) {
         return other == this || identity().equals(other.identity());

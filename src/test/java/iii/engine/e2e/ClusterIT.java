@@ -710,18 +710,10 @@ class ClusterIT {
     private static void awaitNoChannelsOrRelays() {
         for (var engine : List.of(a, b)) {
             Await.untilTrue("no channel or relayed socket left on " + engine, LISTED, () -> {
-                var channels = channelsHealth(engine);
+                var channels = E2eSupport.channelsHealth(URI.create("http://127.0.0.1:" + engine.port + "/"));
                 return E2eSupport.number(channels, "open") == 0 && E2eSupport.number(channels, "relayed") == 0;
             });
         }
-    }
-
-    /** The data of an engine's {@code iii-channels} liveness check. */
-    private static JsonObject channelsHealth(Server engine) {
-        var health = JsonKit.parseObject(get(HttpClient.newHttpClient(),
-                URI.create("http://127.0.0.1:" + engine.port + "/health/live")).body());
-        return JsonKit.objects(health, "checks").stream().filter(c -> "iii-channels".equals(c.getString("name")))
-                .findFirst().orElseThrow().getJsonObject("data");
     }
 
     @ParameterizedTest

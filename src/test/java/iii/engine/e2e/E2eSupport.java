@@ -190,9 +190,14 @@ abstract class E2eSupport {
 
     /** The data of the engine's {@code iii-channels} liveness check. */
     protected JsonObject channelsHealth() {
+        return channelsHealth(ArquillianEngine.httpUri(base));
+    }
+
+    /** The data of the {@code iii-channels} liveness check of the engine whose HTTP root is {@code engine}. */
+    static JsonObject channelsHealth(URI engine) {
         try {
             HttpResponse<String> response = HEALTH_CLIENT.send(HttpRequest.newBuilder(
-                    ArquillianEngine.httpUri(base).resolve("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+                    engine.resolve("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
             return JsonKit.objects(JsonKit.parseObject(response.body()), "checks").stream()
                     .filter(check -> "iii-channels".equals(check.getString("name")))
                     .findFirst().orElseThrow(() -> new AssertionError("no iii-channels check: " + response.body()))

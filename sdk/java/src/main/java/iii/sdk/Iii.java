@@ -332,9 +332,9 @@ public final class Iii implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new InvocationStoppedException("the worker is closed", functionId));
         }
-        Function<String, IiiException> refusal = refused;
-        if (refusal != null && link.get() == null) {
-            return CompletableFuture.failedFuture(refusal.apply(functionId));
+        IiiException refusal = refusedNow(functionId);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(refusal);
         }
         String id = invocationIds.next();
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
@@ -359,11 +359,11 @@ public final class Iii implements AutoCloseable {
         }
         pending.put(id, p);
         sendOrQueue(id, p, frame);
-        refusal = refused;
-        if (refusal != null && link.get() == null && pending.remove(id, p)) {
+        refusal = refusedNow(functionId);
+        if (refusal != null && pending.remove(id, p)) {
             // refused while this call was being queued, after refuse() failed the queued ones
             p.timer.cancel(false);
-            p.result.completeExceptionally(refusal.apply(functionId));
+            p.result.completeExceptionally(refusal);
         }
         return p.result;
     }
@@ -375,9 +375,9 @@ public final class Iii implements AutoCloseable {
      */
     public void fire(String functionId, Object payload) {
         checkOpen();
-        Function<String, IiiException> refusal = refused;
-        if (refusal != null && link.get() == null) {
-            throw refusal.apply(functionId);
+        IiiException refusal = refusedNow(functionId);
+        if (refusal != null) {
+            throw refusal;
         }
         TraceContext.Carrier trace = TraceContext.INSTANCE.current();
         String frame = Frame.of("invokefunction").str("function_id", functionId).json("data", payload)
@@ -442,6 +442,12 @@ public final class Iii implements AutoCloseable {
         if (delay >= 0) {
             LOG.log(Level.INFO, "Connecting to the iii engine at {0} again in {1} ms", new Object[] {url, delay});
         }
+    }
+
+    /** What a call to {@code functionId} fails with at once now, or null when it may wait for the connection. */
+    private IiiException refusedNow(String functionId) {
+        Function<String, IiiException> refusal = refused;
+        return refusal != null && link.get() == null ? refusal.apply(functionId) : null;
     }
 
     /** Sets why calls fail at once while there is no connection, and fails the calls waiting for one with it. */
