@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * The live HTTP routes. Requests read an immutable snapshot without a lock; registrations and removals take one small
@@ -18,6 +19,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RouteTable {
+
+    private static final Logger LOG = Logger.getLogger(RouteTable.class.getName());
 
     /** A matched route and the parameters it captured. */
     record Match(Route route, Map<String, String> pathParams) {
@@ -35,17 +38,27 @@ public class RouteTable {
     /**
      * Adds the route, replacing one of the same method and path and this trigger's previous route, if any; false
      * (and not served) when the one of the same method and path there is a later registration (in a cluster, another
-     * engine's, which reached this engine first), so that every engine serves the same one.
+     * engine's, which reached this engine first), so that every engine serves the same one. Of two routes of the same
+     * shape with other parameter names the earlier registration is served, whichever came first.
      *
-     * @throws TriggerRejectedException if another route has the same shape with other parameter names
+     * @throws TriggerRejectedException if an earlier route has the same shape with other parameter names
      */
     boolean add(Route route) throws TriggerRejectedException {
         synchronized (lock) {
             var clash = keyBySignature.get(route.signature());
             var own = byTrigger.get(route.triggerId());
             if (clash != null && !clash.equals(route.key()) && !(own != null && own.key().equals(clash))) {
-                throw new TriggerRejectedException("Route " + route.method() + " /" + route.path()
-                        + " conflicts with already-registered route " + describe(byKey.get(clash)));
+                var clashing = byKey.get(clash);
+                if (clashing == null || !clashing.laterThan(route)) {
+                    throw new TriggerRejectedException("Route " + route.method() + " /" + route.path()
+                            + " conflicts with already-registered route " + describe(clashing));
+                }
+                // the route there is the later registration (another engine's, which reached this engine first):
+                // the earlier one keeps the shape, as on the engines that got them in order
+                drop(clashing);
+                byTrigger.remove(clashing.triggerId(), clashing);
+                LOG.info(() -> "HTTP route " + describe(clashing) + " of trigger " + clashing.triggerId()
+                        + " no longer served: " + describe(route) + ", registered before it, has its shape");
             }
             var previous = byTrigger.remove(route.triggerId());
             if (previous != null && byKey.get(previous.key()) == previous) {

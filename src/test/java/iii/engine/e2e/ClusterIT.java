@@ -585,7 +585,8 @@ class ClusterIT {
 
     @Test
     @Order(19)
-    void a_route_registered_on_both_engines_at_once_is_served_by_the_same_function_on_both() throws Exception {
+    void a_route_or_one_of_its_shape_registered_on_both_engines_at_once_is_served_by_the_same_function_on_both()
+            throws Exception {
         try (var onA = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + a.port + "/"), "cluster-route-a");
              var onB = JavaWorker.connectRegistered(URI.create("ws://127.0.0.1:" + b.port + "/"), "cluster-route-b")) {
             for (var worker : List.of(onA, onB)) {
@@ -593,15 +594,18 @@ class ClusterIT {
                         JsonKit.obj("status_code", 200, "body", JsonKit.obj("by", worker.label()))));
             }
             var paths = new ArrayList<String>();
-            for (int round = 0; round < 6; round++) {
+            for (int round = 0; round < 8; round++) {
                 var path = "cluster-claimed-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
-                paths.add(path);
+                // odd rounds: the same shape with another parameter name on each engine (one of them is refused)
+                boolean shaped = round % 2 == 1;
+                paths.add(shaped ? path + "/x" : path);
                 var start = new CyclicBarrier(2);
                 var sends = List.of(onA, onB).stream().map(worker -> CompletableFuture.runAsync(() -> {
                     await(start);
+                    var apiPath = shaped ? path + "/:" + (worker == onA ? "a" : "b") : path;
                     worker.send(JsonKit.obj("type", "registertrigger", "id", path + "-" + worker.label(),
                             "trigger_type", "http", "function_id", "cluster::route-" + worker.label(),
-                            "config", JsonKit.obj("api_path", path, "http_method", "GET")));
+                            "config", JsonKit.obj("api_path", apiPath, "http_method", "GET")));
                 })).toList();
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             }

@@ -213,6 +213,31 @@ class HttpRoutesTest {
     }
 
     @Test
+    void routes_of_one_shape_with_other_parameter_names_coming_in_either_order_leave_the_earlier_one_served() {
+        var a = new Recording();
+        var b = new Recording();
+        var early = new Trigger("t-early", "http", "f-early", RawJson.trusted("{\"api_path\":\"orders/:id\"}"),
+                null, a.worker, 100);
+        var late = new Trigger("t-late", "http", "f-late", RawJson.trusted("{\"api_path\":\"orders/:key\"}"),
+                null, b.worker, 200);
+
+        // as on one engine (the later one is refused), and on another engine that got the later one first
+        triggers.register(early);
+        triggers.register(late);
+        var inOrder = routes.find("GET", "orders/7");
+        engine();
+        triggers.register(late);
+        triggers.register(early);
+        var laterFirst = routes.find("GET", "orders/7");
+
+        assertEquals("f-early", inOrder.route().functionId());
+        assertTrue(b.frames("triggerregistrationresult").stream().anyMatch(f -> f.contains("conflicts")),
+                b.frames("triggerregistrationresult").toString());
+        assertEquals("f-early", laterFirst.route().functionId(), "the earlier registration, come later, takes it");
+        assertEquals(Map.of("id", "7"), laterFirst.pathParams());
+    }
+
+    @Test
     void registrations_of_one_route_coming_in_either_order_leave_the_later_one_served() {
         var a = new Recording();
         var b = new Recording();
