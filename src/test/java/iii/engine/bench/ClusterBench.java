@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * callee on engine B, and the same routed call made by a caller on B (local: the floor of this comparison) and by a
  * caller on A (across: one hop to B and one back), at each payload and number of calls in flight; then the time
  * until 10,000 functions registered on A are all listed on A itself (the floor) and on B, and until they are gone from
- * both once their worker has left. Prints one line per cell and the ratios to local.
+ * both once their worker has left; then a burst of workers joining and leaving engine A, and how long B lists them
+ * after they left. Prints one line per cell and the ratios to local.
  */
 public final class ClusterBench {
 
@@ -27,6 +28,8 @@ public final class ClusterBench {
     private List<Integer> payloads = List.of(128, 4096);
     private List<Integer> inflights = List.of(1, 64);
     private int registrations = 10_000;
+    private int churnWorkers = 200;
+    private int churnFunctions = 10;
     private final AtomicLong errors = new AtomicLong();
     private final List<String> summary = new ArrayList<>();
 
@@ -48,9 +51,12 @@ public final class ClusterBench {
                 case "--payloads" -> bench.payloads = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 case "--inflight" -> bench.inflights = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 case "--registrations" -> bench.registrations = Integer.parseInt(value);
+                case "--churn-workers" -> bench.churnWorkers = Integer.parseInt(value);
+                case "--churn-functions" -> bench.churnFunctions = Integer.parseInt(value);
                 default -> {
                     System.err.println("usage: bin/bench --cluster [--rounds=2] [--warmup-ms=1000] [--measure-ms=3000]"
-                            + " [--payloads=128,4096] [--inflight=1,64] [--registrations=10000]");
+                            + " [--payloads=128,4096] [--inflight=1,64] [--registrations=10000] [--churn-workers=200]"
+                            + " [--churn-functions=10]");
                     System.exit(2);
                 }
             }
@@ -86,6 +92,7 @@ public final class ClusterBench {
                     root.relativize(out));
             calls(a, b);
             registrations(a, b);
+            churn(a, b);
         }
         summary.forEach(System.out::println);
         System.out.printf("done in %.0f s, %d error(s)%n", (System.nanoTime() - began) / 1e9, errors.get());
@@ -230,6 +237,81 @@ public final class ClusterBench {
                     median(rounds(goneA, 0)), median(rounds(goneB, 0)), goneA.size()));
         } finally {
             onA.client.close();
+            onB.client.close();
+        }
+    }
+
+    /**
+     * A burst of workers on engine A: {@link #churnWorkers} connections at once, each registering
+     * {@link #churnFunctions} functions; times until engine B lists all their functions, then, from when the last of
+     * them has closed, until B lists none of them and a call there to one of them fails at once as not found.
+     */
+    private void churn(Server a, Server b) throws Exception {
+        var onB = Rpc.connect(HOST, b.port, "/", errors, "bench-cluster-churn-lister");
+        var burst = new ArrayList<Rpc>();
+        try {
+            onB.awaitRegistered(10_000);
+            for (int round = 0; round < Math.max(1, rounds); round++) {
+                String prefix = "churn" + round + "::w";
+                long t0 = System.nanoTime();
+                for (int w = 0; w < churnWorkers; w++) {
+                    burst.add(Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-churn-" + w));
+                }
+                for (int w = 0; w < churnWorkers; w++) {
+                    var frames = new ArrayList<String>(churnFunctions);
+                    for (int f = 0; f < churnFunctions; f++) {
+                        frames.add("{\"type\":\"registerfunction\",\"id\":\"" + prefix + w + "::f" + f
+                                + "\"}");
+                    }
+                    burst.get(w).client.sendAll(frames);
+                }
+                double listed = awaitListed(List.of(onB), prefix, churnWorkers * churnFunctions, t0)[0];
+                for (var worker : burst) {
+                    worker.client.close();
+                }
+                burst.clear();
+                long t1 = System.nanoTime();
+                double gone = awaitListed(List.of(onB), prefix, 0, t1)[0];
+                var answer = onB.call(prefix + (churnWorkers - 1) + "::f0", "{}", 10_000);
+                double failed = (System.nanoTime() - t1) / 1e6;
+                if (!answer.contains("function_not_found")) {
+                    errors.incrementAndGet();
+                    System.out.println("a call to a departed function answered " + answer);
+                }
+                summary.add(String.format(Locale.ROOT, "%d workers x %d functions connecting to engine A at once"
+                        + " (round %d): all listed on engine B after %.0f ms; after they all left, gone from B after"
+                        + " %.0f ms, a call to one of them there failed as not found %.0f ms after they left",
+                        churnWorkers, churnFunctions, round + 1, listed, gone, failed));
+
+                // the same burst leaving as it comes: each worker closes right after its registrations
+                prefix = "churn" + round + "::brief";
+                for (int w = 0; w < churnWorkers; w++) {
+                    var worker = Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-brief-" + w);
+                    var frames = new ArrayList<String>(churnFunctions);
+                    for (int f = 0; f < churnFunctions; f++) {
+                        frames.add("{\"type\":\"registerfunction\",\"id\":\"" + prefix + w + "::f" + f
+                                + "\"}");
+                    }
+                    worker.client.sendAll(frames);
+                    worker.client.close();
+                }
+                long left = System.nanoTime();
+                double lastSeen = 0;
+                while (System.nanoTime() - left < 10e9) {
+                    var list = onB.call("engine::functions::list", "{\"search\":\"" + prefix + "\"}", 30_000);
+                    if (MiniJson.count(list, "\"function_id\":\"" + prefix) > 0) {
+                        lastSeen = (System.nanoTime() - left) / 1e6;
+                    }
+                    Thread.sleep(10);
+                }
+                summary.add(String.format(Locale.ROOT, "%d workers x %d functions, each leaving engine A right after"
+                        + " registering (round %d): the last of their functions listed on engine B %.0f ms after the"
+                        + " last left", churnWorkers, churnFunctions, round + 1, lastSeen));
+            }
+        } finally {
+            for (var worker : burst) {
+                worker.client.close();
+            }
             onB.client.close();
         }
     }
