@@ -77,8 +77,13 @@ class ClusterIT {
     }
 
     private static Server start(String server, String members, int memberPort, String cluster) throws Exception {
+        return start(server, members, memberPort, cluster, Map.of());
+    }
+
+    private static Server start(String server, String members, int memberPort, String cluster,
+                                Map<String, String> settings) throws Exception {
         int httpPort = Server.freePort();
-        var started = EngineProcess.clusterMember(server, members, memberPort, cluster, httpPort, "512m", Map.of());
+        var started = EngineProcess.clusterMember(server, members, memberPort, cluster, httpPort, "512m", settings);
         HTTP_PORTS.put(started, httpPort);
         return started;
     }
@@ -651,6 +656,36 @@ class ClusterIT {
             });
 
             assertTrue(response.body().contains("received"), response::body);
+        }
+    }
+
+    @Test
+    @Order(21)
+    void a_call_across_engines_keeps_its_callers_deadline_whatever_the_limit_of_the_callees_engine() throws Exception {
+        int memberC = Server.freePort();
+        try (var c = start("cluster-c-short", members + ",127.0.0.1:" + memberC, memberC, clusterName,
+                Map.of("III_INVOCATION_TIMEOUT_MS", "1500"))) {
+            c.awaitReady(280);
+            var onA = worker(Sdk.V0_22_1, a, "cluster-deadline-a");
+            var onC = worker(Sdk.V0_22_1, c, "cluster-deadline-c");
+            var slowOnA = fid("slow-on-a");
+            var slowOnC = fid("slow-on-c");
+            onA.registerFunction(slowOnA, "sleep", "ms", 3000);
+            onC.registerFunction(slowOnC, "sleep", "ms", 3000);
+            onA.awaitFunctionListed(slowOnC, LISTED);
+            onC.awaitFunctionListed(slowOnA, LISTED);
+
+            // engine A's limit (10 minutes) is the caller's: engine C's 1.5 s does not cut the call short there
+            var fromA = onA.call(slowOnC, JsonKit.obj("from", "a"), 20_000);
+            long t0 = System.nanoTime();
+            // and engine C's limit holds for its caller on engine A's worker too
+            var fromC = onC.call(slowOnA, JsonKit.obj("from", "c"), 20_000);
+            long fromCMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+            assertTrue(fromA.getBoolean("ok"), fromA::toString);
+            assertFalse(fromC.getBoolean("ok"), fromC::toString);
+            assertEquals("timeout", JsonKit.str(fromC, "error.code"), fromC::toString);
+            assertTrue(fromCMs >= 1400 && fromCMs < 2900, "expired at engine C's limit, 1500 ms: " + fromCMs);
         }
     }
 
