@@ -53,6 +53,8 @@ public final class Bench {
      * WebSocket client's thread ({@code IiiOptions.executor(Runnable::run)}); the same caller for both.
      */
     private static final List<String> SDK_TARGETS = List.of("sdk", "sdk-in");
+    /** The raw client on the JDK's WebSocket, the SDK's own transport: run beside the SDK cells on the raw client. */
+    private static final String JDK_TARGET = "jdk";
     /** TyrusScheduler's log line once installed (the engine's classes are not on this class path). */
     private static final String SCHEDULER_INSTALLED = "runs its per-frame tasks on a plain scheduler";
 
@@ -350,7 +352,12 @@ public final class Bench {
         var sdkInlineCallee = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-inline-callee")
                 .executor(Runnable::run).build()) : null;
         sdkCaller = sdk ? Iii.connect(engineUrl, IiiOptions.builder().workerName("bench-sdk-caller").build()) : null;
-        var switches = Map.of("floor", floorSwitch, "engine", caller, "rbac", rbacSwitch);
+        boolean jdkReference = sdk && !jdkClient;
+        var jdkCallee = new Callee();
+        var jdkCalleeClient = jdkReference ? JdkConn.connect(HOST, engine.port, "/", jdkCallee) : null;
+        var jdkSwitch = new Switch();
+        var jdkCaller = jdkReference ? JdkConn.connect(HOST, engine.port, "/", jdkSwitch) : null;
+        var switches = Map.of("floor", floorSwitch, "engine", caller, "rbac", rbacSwitch, JDK_TARGET, jdkSwitch);
         var clients = new HashMap<String, Conn>(Map.of("floor", floorCaller, "engine", engineCaller));
         var targets = new ArrayList<>(List.of("floor", "engine"));
         if (rbac) {
@@ -361,11 +368,18 @@ public final class Bench {
             observer.awaitRegistered(10_000);
             calleeClient.send("{\"type\":\"registerfunction\",\"id\":\"" + CallDriver.FUNCTION
                     + "\",\"description\":\"benchmark echo\"}");
-            awaitCallable(observer);
+            awaitCallable(observer, CallDriver.FUNCTION);
             if (rbac) {
                 rbacObserver.awaitRegistered(10_000);
-                awaitCallable(rbacObserver);
+                awaitCallable(rbacObserver, CallDriver.FUNCTION);
                 checkGated(rbacObserver);
+            }
+            if (jdkReference) {
+                jdkCalleeClient.send("{\"type\":\"registerfunction\",\"id\":\"" + CallDriver.JDK_FUNCTION
+                        + "\",\"description\":\"benchmark echo on the JDK's WebSocket client\"}");
+                awaitCallable(observer, CallDriver.JDK_FUNCTION);
+                clients.put(JDK_TARGET, jdkCaller);
+                targets.add(JDK_TARGET);
             }
             if (sdk) {
                 SdkDriver.registerCallee(sdkCallee, SdkDriver.FUNCTION);
@@ -398,9 +412,11 @@ public final class Bench {
                 }
             }
             stopProfiles(List.of(engine, echo), "routed");
-            if (callee.errors.get() > 0) {
-                setupErrors.addAndGet(callee.errors.get());
-                System.out.println("callee errors: " + callee.errors.get() + ", last: " + callee.lastError);
+            for (var c : List.of(callee, jdkCallee)) {
+                if (c.errors.get() > 0) {
+                    setupErrors.addAndGet(c.errors.get());
+                    System.out.println("callee errors: " + c.errors.get() + ", last: " + c.lastError);
+                }
             }
         } finally {
             calleeClient.close();
@@ -410,6 +426,10 @@ public final class Bench {
             if (rbac) {
                 rbacCaller.close();
                 rbacObserver.client.close();
+            }
+            if (jdkReference) {
+                jdkCaller.close();
+                jdkCalleeClient.close();
             }
             if (sdk) {
                 sdkCaller.close();
@@ -448,11 +468,11 @@ public final class Bench {
         }
     }
 
-    /** Waits until the callee's function answers through the engine. */
-    private void awaitCallable(Rpc observer) throws Exception {
+    /** Waits until a callee's function answers through the engine. */
+    private void awaitCallable(Rpc observer, String function) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (true) {
-            var reply = observer.call(CallDriver.FUNCTION, "{\"probe\":1}", 5_000);
+            var reply = observer.call(function, "{\"probe\":1}", 5_000);
             if (MiniJson.member(reply, 0, "result") >= 0) {
                 return;
             }
@@ -500,7 +520,8 @@ public final class Bench {
             sdkDriver.start();
             driver = sdkDriver;
         } else {
-            var callDriver = new CallDriver(!target.equals("floor"), payload, inflight);
+            var callDriver = new CallDriver(!target.equals("floor"), target.equals(JDK_TARGET)
+                    ? CallDriver.JDK_FUNCTION : CallDriver.FUNCTION, payload, inflight);
             sw.current = callDriver;
             callDriver.start(client);
             driver = callDriver;
@@ -808,7 +829,7 @@ public final class Bench {
             for (int payload : payloads) {
                 for (int inflight : inflights) {
                     var floor = cellsOf(payload, inflight, "floor");
-                    for (var target : List.of("floor", "engine", "rbac", "sdk", "sdk-in")) {
+                    for (var target : List.of("floor", "engine", "rbac", JDK_TARGET, "sdk", "sdk-in")) {
                         var list = cellsOf(payload, inflight, target);
                         if (list.isEmpty()) {
                             continue;
@@ -896,64 +917,81 @@ public final class Bench {
         }
     }
 
-    /** An SDK cell against the raw client's routed cell of the same size and calls in flight. */
+    /**
+     * An SDK cell against the raw client's routed cell of the same size and calls in flight, and against the raw
+     * client on the JDK's WebSocket (target {@code jdk}) when that ran.
+     */
     private void printSdkVsRaw(String target, int payload, int inflight) {
-        var raw = cellsOf(payload, inflight, "engine");
-        var viaSdk = cellsOf(payload, inflight, target);
-        if (raw.isEmpty() || viaSdk.isEmpty()) {
-            return;
+        for (var reference : List.of("engine", JDK_TARGET)) {
+            var raw = cellsOf(payload, inflight, reference);
+            var viaSdk = cellsOf(payload, inflight, target);
+            if (raw.isEmpty() || viaSdk.isEmpty()) {
+                continue;
+            }
+            double p50 = median(raw, Cell::p50);
+            double dp50 = median(viaSdk, Cell::p50) - p50;
+            System.out.printf(Locale.ROOT, "  %-6s vs %-3s: calls/s %.3fx (paired per round %.3fx), p50 %+.1f us,"
+                            + " client cpu/call %+.1f us%n", target, reference.equals("engine") ? "raw" : reference,
+                    median(viaSdk, Cell::callsPerSecond) / median(raw, Cell::callsPerSecond),
+                    median(pairedSdkRatios(target, reference, payload, inflight), Double::doubleValue), dp50,
+                    median(viaSdk, Cell::clientCpuUs) - median(raw, Cell::clientCpuUs));
         }
-        double p50 = median(raw, Cell::p50);
-        double dp50 = median(viaSdk, Cell::p50) - p50;
-        System.out.printf(Locale.ROOT, "  %-6s vs raw: calls/s %.3fx (paired per round %.3fx), p50 %+.1f us, client"
-                        + " cpu/call %+.1f us%n", target, median(viaSdk, Cell::callsPerSecond) / median(raw,
-                        Cell::callsPerSecond), median(pairedSdkRatios(target, payload, inflight), Double::doubleValue),
-                dp50, median(viaSdk, Cell::clientCpuUs) - median(raw, Cell::clientCpuUs));
     }
 
-    /** Per round, an SDK cell's calls/s over the raw client's. */
-    private List<Double> pairedSdkRatios(String target, int payload, int inflight) {
+    /** Per round, an SDK cell's calls/s over those of the {@code reference} target's cell. */
+    private List<Double> pairedSdkRatios(String target, String reference, int payload, int inflight) {
         var ratios = new ArrayList<Double>();
         for (var viaSdk : cellsOf(payload, inflight, target)) {
             cells.stream().filter(c -> c.round() == viaSdk.round() && c.payload() == payload
-                            && c.inflight() == inflight && c.target().equals("engine")).findFirst()
+                            && c.inflight() == inflight && c.target().equals(reference)).findFirst()
                     .ifPresent(raw -> ratios.add(viaSdk.callsPerSecond() / raw.callsPerSecond()));
         }
         return ratios;
     }
 
-    /** What the Java SDK (caller and callee) costs against the raw client, over the routed cells. */
+    /**
+     * What the Java SDK (caller and callee) costs against the raw client, over the routed cells; and against the raw
+     * client on the JDK's WebSocket, the SDK's own transport, which tells what of it is the SDK's own work.
+     */
     private void printSdkSummary() {
         boolean first = true;
         for (var target : SDK_TARGETS) {
-            var perCell = new ArrayList<Double>();
-            var parts = new ArrayList<String>();
-            for (int payload : payloads) {
-                for (int inflight : inflights) {
-                    var paired = pairedSdkRatios(target, payload, inflight);
-                    if (!paired.isEmpty()) {
-                        double ratio = median(paired, Double::doubleValue);
-                        perCell.add(ratio);
-                        parts.add(String.format(Locale.ROOT, "%d B x %d %.3fx", payload, inflight, ratio));
+            for (var reference : List.of("engine", JDK_TARGET)) {
+                var perCell = new ArrayList<Double>();
+                var parts = new ArrayList<String>();
+                for (int payload : payloads) {
+                    for (int inflight : inflights) {
+                        var paired = pairedSdkRatios(target, reference, payload, inflight);
+                        if (!paired.isEmpty()) {
+                            double ratio = median(paired, Double::doubleValue);
+                            perCell.add(ratio);
+                            parts.add(String.format(Locale.ROOT, "%d B x %d %.3fx", payload, inflight, ratio));
+                        }
                     }
                 }
+                if (perCell.isEmpty()) {
+                    continue;
+                }
+                if (first) {
+                    System.out.println();
+                    System.out.println("=== Java SDK (iii.sdk.Iii as caller and callee) vs the raw client ===");
+                    first = false;
+                }
+                double worst = perCell.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+                double median = median(perCell, Double::doubleValue);
+                var handlers = target.equals("sdk") ? "handlers on the worker's pool (the default)"
+                        : "handlers on the client's thread (executor Runnable::run)";
+                if (reference.equals("engine")) {
+                    System.out.printf(Locale.ROOT, "  SDK cost, %s: %.1f %% of the raw client's calls/s in its worst"
+                                    + " cell, %.1f %% median (target <= 15 %%)  %s%n", handlers, 100 * (1 - worst),
+                            100 * (1 - median), 1 - worst <= 0.15 ? "ok" : "MISSED");
+                } else {
+                    System.out.printf(Locale.ROOT, "    against the raw client on the JDK's WebSocket, as the SDK's:"
+                            + " %.1f %% in its worst cell, %.1f %% median%n", 100 * (1 - worst), 100 * (1 - median));
+                }
+                System.out.println("    " + target + " calls/s / " + (reference.equals("engine") ? "raw" : reference)
+                        + " calls/s, paired per round, median per cell: " + String.join(", ", parts));
             }
-            if (perCell.isEmpty()) {
-                continue;
-            }
-            if (first) {
-                System.out.println();
-                System.out.println("=== Java SDK (iii.sdk.Iii as caller and callee) vs the raw client ===");
-                first = false;
-            }
-            double worst = perCell.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-            System.out.printf(Locale.ROOT, "  SDK cost, %s: %.1f %% of the raw client's calls/s in its worst cell,"
-                            + " %.1f %% median (target <= 15 %%)  %s%n", target.equals("sdk")
-                            ? "handlers on the worker's pool (the default)"
-                            : "handlers on the client's thread (executor Runnable::run)", 100 * (1 - worst),
-                    100 * (1 - median(perCell, Double::doubleValue)), 1 - worst <= 0.15 ? "ok" : "MISSED");
-            System.out.println("    " + target + " calls/s / raw calls/s, paired per round, median per cell: "
-                    + String.join(", ", parts));
         }
     }
 

@@ -16,8 +16,11 @@ import java.util.concurrent.ThreadLocalRandom;
 final class CallDriver extends Driver implements Conn.Listener {
 
     static final String FUNCTION = "bench::echo";
+    /** The same callee on the JDK's WebSocket client (target {@code jdk}). */
+    static final String JDK_FUNCTION = "bench::echo-jdk";
 
     private final boolean engine;
+    private final String function;
     private final int inflight;
     private final String idPrefix;
     private final String padRaw;
@@ -27,7 +30,12 @@ final class CallDriver extends Driver implements Conn.Listener {
     private Conn client;
 
     CallDriver(boolean engine, int payloadBytes, int inflight) {
+        this(engine, FUNCTION, payloadBytes, inflight);
+    }
+
+    CallDriver(boolean engine, String function, int payloadBytes, int inflight) {
         this.engine = engine;
+        this.function = function;
         this.inflight = inflight;
         var r = ThreadLocalRandom.current();
         this.idPrefix = String.format("%08x-%04x-4%03x-8%03x-", r.nextInt(), r.nextInt(0x10000), r.nextInt(0x1000),
@@ -48,7 +56,7 @@ final class CallDriver extends Driver implements Conn.Listener {
     }
 
     String frame(long seq) {
-        return framePrefix + hex(seq, 12) + "\",\"function_id\":\"" + FUNCTION + "\",\"data\":" + data(seq) + "}";
+        return framePrefix + hex(seq, 12) + "\",\"function_id\":\"" + function + "\",\"data\":" + data(seq) + "}";
     }
 
     /** Sends the first call of every slot. */
