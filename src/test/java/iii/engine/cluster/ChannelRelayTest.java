@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,57 +189,16 @@ class ChannelRelayTest {
     }
 
     /** Sends go to the other engine's relay through the shared queue. */
-    private final class QueueGrid implements Grid {
-        private final String self;
+    private final class QueueGrid extends MapGrid {
 
         QueueGrid(String self) {
-            this.self = self;
+            super(self, List.of(A, B));
         }
 
         @Override
         public void send(String node, String message) {
             var to = node.equals(A) ? relayA : relayB;
             inFlight.add(() -> to.message(message));
-        }
-
-        @Override
-        public List<String> nodes() {
-            return List.of(A, B);
-        }
-
-        @Override
-        public String localNode() {
-            return self;
-        }
-
-        @Override
-        public void start(Inbound inbound) {
-        }
-
-        @Override
-        public void put(Kind kind, Map<String, String> values) {
-        }
-
-        @Override
-        public void remove(Kind kind, String id, String value) {
-        }
-
-        @Override
-        public boolean contains(Kind kind, String id) {
-            return false;
-        }
-
-        @Override
-        public void purge(boolean oldestOnly) {
-        }
-
-        @Override
-        public boolean member(String node) {
-            return nodes().contains(node);
-        }
-
-        @Override
-        public void stop() {
         }
     }
 }

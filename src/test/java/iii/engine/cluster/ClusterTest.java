@@ -41,13 +41,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -70,7 +68,7 @@ class ClusterTest {
     private final Triggers triggers = new Triggers(triggerRegistry, badInput);
     private final Invoker invoker = new Invoker(functions, new EngineConfig(1024 * 1024, 600_000, 10, 1 << 20, 0,
             1L << 26), executors, InvocationObserver.NONE, badInput);
-    private final MapGrid grid = new MapGrid();
+    private final MapGrid grid = new MapGrid("engine-here", List.of("engine-here", THERE));
     /** The worker events this engine's subscribers were told of ({@code connected|updated id}). */
     private final List<String> told = new CopyOnWriteArrayList<>();
     private final Channels channels = new Channels(System::currentTimeMillis);
@@ -524,91 +522,5 @@ class ClusterTest {
 
         assertEquals(List.of("connected " + there, "updated " + there), told,
                 "connected as it connected there, updated once as it described itself, not for the same again");
-    }
-
-    /** The grid's maps in memory; its events are the tests' to deliver. */
-    private static final class MapGrid implements Grid {
-
-        private final EnumMap<Kind, Map<String, String>> maps = new EnumMap<>(Kind.class);
-        private final List<Runnable> held = new ArrayList<>();
-        /** The removals written, in order ({@code KIND id}). */
-        final List<String> removals = new CopyOnWriteArrayList<>();
-        /** The messages sent to engines ({@code node message}). */
-        final List<String> sent = new CopyOnWriteArrayList<>();
-        volatile boolean holdWrites;
-
-        MapGrid() {
-            for (var kind : Kind.values()) {
-                maps.put(kind, new ConcurrentHashMap<>());
-            }
-        }
-
-        Map<String, String> map(Kind kind) {
-            return maps.get(kind);
-        }
-
-        /** Makes the writes held so far. */
-        synchronized void release() {
-            holdWrites = false;
-            held.forEach(Runnable::run);
-            held.clear();
-        }
-
-        @Override
-        public String localNode() {
-            return "engine-here";
-        }
-
-        @Override
-        public void start(Inbound inbound) {
-        }
-
-        @Override
-        public synchronized void put(Kind kind, Map<String, String> values) {
-            Runnable write = () -> maps.get(kind).putAll(values);
-            if (holdWrites) {
-                held.add(write);
-            } else {
-                write.run();
-            }
-        }
-
-        @Override
-        public void remove(Kind kind, String id, String value) {
-            removals.add(kind + " " + id);
-            if (value == null) {
-                maps.get(kind).remove(id);
-            } else {
-                maps.get(kind).remove(id, value);
-            }
-        }
-
-        @Override
-        public boolean contains(Kind kind, String id) {
-            return maps.get(kind).containsKey(id);
-        }
-
-        @Override
-        public void purge(boolean oldestOnly) {
-        }
-
-        @Override
-        public boolean member(String node) {
-            return nodes().contains(node);
-        }
-
-        @Override
-        public void send(String node, String message) {
-            sent.add(node + " " + message);
-        }
-
-        @Override
-        public List<String> nodes() {
-            return List.of("engine-here", THERE);
-        }
-
-        @Override
-        public void stop() {
-        }
     }
 }
