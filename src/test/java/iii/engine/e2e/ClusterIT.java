@@ -784,11 +784,12 @@ class ClusterIT {
 
         assertEquals(200, got.statusCode());
         assertEquals(4 * MIB + 1, got.body().length);
-        assertEquals(JsonKit.str(streamed, "sha256"), sha256(got.body()), "the bytes the function wrote, in order");
+        assertEquals(JsonKit.str(streamed, "sha256"), E2eSupport.sha256(got.body()),
+                "the bytes the function wrote, in order");
         assertEquals(200, posted.statusCode(), posted::body);
         var answer = JsonKit.parseObject(posted.body());
         assertEquals((long) body.length, JsonKit.num(answer, "bytes"), posted::body);
-        assertEquals(sha256(body), JsonKit.str(answer, "sha256"));
+        assertEquals(E2eSupport.sha256(body), JsonKit.str(answer, "sha256"));
         awaitNoChannelsOrRelays();
     }
 
@@ -831,14 +832,6 @@ class ClusterIT {
         var ids = observer.listWorkers().stream().filter(r -> name.equals(JsonKit.str(r, "name")))
                 .map(r -> JsonKit.str(r, "id")).toList();
         return ids.equals(List.of(id));
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

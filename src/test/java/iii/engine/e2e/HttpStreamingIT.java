@@ -17,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -109,24 +107,13 @@ class HttpStreamingIT extends E2eSupport {
         return JsonKit.obj("api_path", path, "http_method", method);
     }
 
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     /** Reads {@code in} to its end: how many bytes and their SHA-256, or the failure when it was cut. */
     private record Drained(long bytes, String sha256, IOException failure) {
     }
 
     private static Drained drain(InputStream in) {
-        var hash = digest();
+        var hash = sha256();
         long bytes = 0;
         byte[] buffer = new byte[64 * 1024];
         try (in) {
