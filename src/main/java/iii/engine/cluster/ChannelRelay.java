@@ -54,12 +54,13 @@ final class ChannelRelay {
     }
 
     /**
-     * This engine is {@code node} (again, after a merge): its channel ids name it from now on, and sockets for the
-     * other engines' channels are relayed there.
+     * This engine is {@code node} (again, after a merge): sockets for the other engines' channels are relayed there.
+     * Its channel ids name its member address, which a merge keeps, so that the channels made before one are still
+     * found through the other engines.
      */
     void start(String node) {
         local = node;
-        channels.inCluster(node.hashCode(), this::elsewhere, relays::size);
+        channels.inCluster(grid.address(node).hashCode(), this::elsewhere, relays::size);
     }
 
     /** The channel of another engine that {@code id} names, or null. */
@@ -69,7 +70,7 @@ final class ChannelRelay {
             return null;
         }
         for (var node : grid.nodes()) {
-            if (node.hashCode() == tag && !node.equals(local)) {
+            if (!node.equals(local) && grid.address(node).hashCode() == tag) {
                 return new Near(node, id, key);
             }
         }

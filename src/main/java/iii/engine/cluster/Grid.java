@@ -83,6 +83,12 @@ interface Grid {
     /** Sends {@code message} to the engine {@code node}, without waiting for it. */
     void send(String node, String message);
 
+    /**
+     * Where member {@code node} listens for the others ({@code host:port}; {@code node} itself for one that is not a
+     * member): unlike its node id, which a merge renews, the same as long as its engine runs.
+     */
+    String address(String node);
+
     /** The members' node ids, oldest first. */
     java.util.List<String> nodes();
 

@@ -276,6 +276,16 @@ final class HazelcastGrid implements Grid {
     }
 
     @Override
+    public String address(String node) {
+        for (var member : hazelcast.getCluster().getMembers()) {
+            if (member.getUuid().toString().equals(node)) {
+                return member.getAddress().getHost() + ":" + member.getAddress().getPort();
+            }
+        }
+        return node;
+    }
+
+    @Override
     public List<String> nodes() {
         return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(UUID::toString).toList();
     }

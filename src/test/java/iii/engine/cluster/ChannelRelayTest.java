@@ -26,13 +26,15 @@ class ChannelRelayTest {
     private final ArrayDeque<Runnable> inFlight = new ArrayDeque<>();
     private final Channels channelsA = new Channels(System::currentTimeMillis);
     private final Channels channelsB = new Channels(System::currentTimeMillis);
+    private final QueueGrid gridA = new QueueGrid(A);
+    private final QueueGrid gridB = new QueueGrid(B);
     private ChannelRelay relayA;
     private ChannelRelay relayB;
 
     @BeforeEach
     void join() {
-        relayA = new ChannelRelay(new QueueGrid(A), channelsA);
-        relayB = new ChannelRelay(new QueueGrid(B), channelsB);
+        relayA = new ChannelRelay(gridA, channelsA);
+        relayB = new ChannelRelay(gridB, channelsB);
         relayA.start(A);
         relayB.start(B);
     }
@@ -177,6 +179,39 @@ class ChannelRelayTest {
         assertTrue(channel.isFinished(), "the reader's engine left: the channel has nobody to write to");
         assertEquals("reader gone", writer.closed);
         assertEquals(0, channelsA.relayed() + channelsB.relayed());
+    }
+
+    @Test
+    void a_channel_made_before_its_engine_got_a_new_node_id_in_a_merge_is_found_through_the_other_engine() {
+        for (var grid : List.of(gridA, gridB)) {
+            grid.addresses.put(A, "127.0.0.1:5701");
+            grid.addresses.put(B, "127.0.0.1:5702");
+        }
+        relayA.start(A);
+        relayB.start(B);
+        Channel before = channelsB.create(4, null);
+        before.takeWriter(new Writer());
+
+        // engine B merges back into the cluster under a new node id, at the same address
+        var renewed = "engine-b-after-the-merge";
+        for (var grid : List.of(gridA, gridB)) {
+            grid.nodes = List.of(A, renewed);
+            grid.addresses.put(renewed, "127.0.0.1:5702");
+        }
+        relayB.start(renewed);
+        var reader = new Reader();
+        ChannelPort there = channelsA.open(before.id(), before.accessKey());
+        assertNotNull(there, "engine A finds engine B's channel by its id");
+        assertTrue(there.takeReader(reader));
+        deliver();
+        before.offer(ChannelItem.text("made before the merge"));
+        before.writerEnded(true, null);
+        deliver();
+
+        assertEquals(List.of("made before the merge"), reader.got);
+        assertEquals("clean", reader.ended);
+        assertEquals(Channels.tag(before.id()), Channels.tag(channelsB.create(4, null).id()),
+                "the ids of engine B's channels name it as before");
     }
 
     @Test

@@ -43,6 +43,7 @@ class HazelcastGridTest {
         a.start(toA);
         b.start(toB);
         await("both members", () -> a.nodes().size() == 2 && b.nodes().size() == 2);
+        assertEquals("127.0.0.1:" + portB, a.address(b.localNode()), "a member's address, by its node id");
 
         a.send(b.localNode(), "to b");
         b.send(a.localNode(), "to a");
@@ -55,6 +56,7 @@ class HazelcastGridTest {
         second.getLifecycleService().terminate();
         members.remove(second);
         await("b gone", () -> toA.left.contains(departing));
+        assertEquals(departing, a.address(departing), "a node id that is no member's stands for itself");
         a.purge(true);
 
         assertFalse(a.contains(Grid.Kind.WORKERS, "w"), "the departed engine's entries are removed");

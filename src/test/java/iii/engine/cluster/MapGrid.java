@@ -21,7 +21,10 @@ class MapGrid implements Grid {
     final List<String> sent = new CopyOnWriteArrayList<>();
     volatile boolean holdWrites;
     private final String self;
-    private final List<String> nodes;
+    /** The members; a test may change them, as a merge does. */
+    volatile List<String> nodes;
+    /** The members' addresses; a member without one here is at its node id. */
+    final Map<String, String> addresses = new ConcurrentHashMap<>();
 
     /** The grid as engine {@code self} sees it, in a cluster of {@code nodes}. */
     MapGrid(String self, List<String> nodes) {
@@ -89,6 +92,11 @@ class MapGrid implements Grid {
     @Override
     public void send(String node, String message) {
         sent.add(node + " " + message);
+    }
+
+    @Override
+    public String address(String node) {
+        return addresses.getOrDefault(node, node);
     }
 
     @Override
