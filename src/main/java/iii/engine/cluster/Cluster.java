@@ -51,6 +51,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -87,6 +89,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private static final String REATTACH = "reattach\n";
     /** Most function registrations sent to the grid in one write. */
     private static final int BATCH = 1000;
+    /** How often {@link #watch} compares the grid's members with the engines this one knows of. */
+    private static final long WATCH_MILLIS = 200;
     /** How long a refusal of another engine's provider waits here for its trigger and type to come. */
     private static final long REFUSAL_HOLD_NANOS = 10_000_000_000L;
 
@@ -108,6 +112,9 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     private volatile Grid grid;
     private volatile ChannelRelay relay;
     private final ConcurrentHashMap<UUID, Worker> mirrors = new ConcurrentHashMap<>();
+    /** The other engines, as the membership events and {@link #watch} found them. */
+    private final Set<String> others = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledFuture<?> watching;
     /** The latest registration of each id by a worker of this engine, while that worker is connected. */
     private final ConcurrentHashMap<String, FunctionEntry> own = new ConcurrentHashMap<>();
     /** The latest registration of each trigger id by a worker of this engine, while it is registered. */
@@ -205,7 +212,42 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
         triggers.onTrigger(this);
         services.onRegister(this::serviceRegistered);
         found.start(this);
+        knowOthers();
+        try {
+            watching = executors.scheduler().scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the engine is stopping
+        }
         write(() -> found.purge(true));
+    }
+
+    private void knowOthers() {
+        others.clear();
+        grid.nodes().stream().filter(node -> !node.equals(Node.local())).forEach(others::add);
+    }
+
+    /**
+     * Compares the grid's members with the engines this one knows of, for the membership events that come late:
+     * Hazelcast delivers them on event threads that other listeners of the server's instance share, and a member's
+     * removal came there seconds after the member list had it, when a member had stopped answering.
+     */
+    private void watch() {
+        try {
+            var now = grid.nodes();
+            for (var node : List.copyOf(others)) {
+                if (!now.contains(node)) {
+                    nodeLeft(node);
+                }
+            }
+            for (var node : now) {
+                if (!node.equals(Node.local()) && !others.contains(node)) {
+                    nodeJoined(node);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "The cluster's members could not be read", e);
+        }
     }
 
     private static boolean hazelcastPresent() {
@@ -219,6 +261,10 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @PreDestroy
     void stop() {
+        var watch = watching;
+        if (watch != null) {
+            watch.cancel(false);
+        }
         var current = grid;
         if (current != null) {
             current.stop();
@@ -819,11 +865,16 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
 
     @Override
     public void nodeJoined(String node) {
-        LOG.info(() -> "Engine " + node + " joined the cluster " + name);
+        if (!node.equals(Node.local()) && others.add(node)) {
+            LOG.info(() -> "Engine " + node + " joined the cluster " + name);
+        }
     }
 
     @Override
     public void nodeLeft(String node) {
+        if (!others.remove(node)) {
+            return; // the event and the watch both saw it go
+        }
         var gone = mirrors.values().stream().filter(mirror -> mirror.node().equals(node)).toList();
         for (var mirror : gone) {
             mirrors.remove(mirror.id(), mirror);
@@ -840,7 +891,8 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
     public void merged() {
         var former = Node.local();
         Node.local(grid.localNode());
-        relay.start(Node.local()); // the channels made from now on name the new id
+        knowOthers();
+        relay.start(Node.local()); // the relays to other engines' channels start from the new id
         LOG.info(() -> "Back in the cluster " + name + " after a split, as engine " + Node.local()
                 + (former.equals(Node.local()) ? "" : " (was " + former + ")")
                 + "; this engine's registrations announced again");

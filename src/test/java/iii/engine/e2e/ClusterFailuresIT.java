@@ -424,15 +424,30 @@ class ClusterFailuresIT {
         var mergedNodeC = Listing.of(onC).node(Listing.of(onC).workers(), onC.workerId());
         for (var observer : observers) {
             Await.untilTrue("one entry per live registration on " + observer.name(), LISTED, () -> {
+                // what is wrong, thrown: on a timeout the last of it is the failure's cause
                 var listing = Listing.of(observer);
-                return listing.duplicates().isEmpty()
-                        && gone.stream().noneMatch(id -> listing.functions().containsKey(id)
-                        || listing.workers().containsKey(id))
-                        && mergedNodeC.equals(listing.node(listing.workers(), onC.workerId()))
-                        && mergedNodeC.equals(listing.node(listing.functions(), fc))
-                        && mergedNodeC.equals(listing.node(listing.services(), serviceC))
-                        && mergedNodeC.equals(listing.node(listing.types(), typeC))
-                        && listing.ofNode(nodeC).isEmpty() == !nodeC.equals(mergedNodeC);
+                var wrong = new ArrayList<String>();
+                if (!listing.duplicates().isEmpty()) {
+                    wrong.add("listed more than once: " + listing.duplicates());
+                }
+                gone.stream().filter(id -> listing.functions().containsKey(id) || listing.workers().containsKey(id))
+                        .forEach(id -> wrong.add("still listed after it left: " + id));
+                var nodes = Map.of("C's worker", Optional.ofNullable(listing.node(listing.workers(),
+                                onC.workerId())), "C's function", Optional.ofNullable(listing.node(listing.functions(),
+                                fc)), "C's service", Optional.ofNullable(listing.node(listing.services(), serviceC)),
+                        "C's trigger type", Optional.ofNullable(listing.node(listing.types(), typeC)));
+                nodes.forEach((what, node) -> {
+                    if (!node.equals(Optional.of(mergedNodeC))) {
+                        wrong.add(what + " on node " + node.orElse("(not listed)") + ", not " + mergedNodeC);
+                    }
+                });
+                if (!nodeC.equals(mergedNodeC) && !listing.ofNode(nodeC).isEmpty()) {
+                    wrong.add("rows of C's node before the merge: " + listing.ofNode(nodeC));
+                }
+                if (!wrong.isEmpty()) {
+                    throw new AssertionError(String.join("; ", wrong));
+                }
+                return true;
             });
             var listing = Listing.of(observer);
             assertEquals(List.of(), listing.duplicates(), observer.name());
