@@ -38,7 +38,8 @@ import java.util.zip.ZipOutputStream;
  *   no auth function, no middleware), the callee on the trusted one: what the access checks cost a call; and the
  *   same calls with the Java SDK as caller and callee ({@link SdkDriver}): what the SDK costs against the raw
  *   client, with the callee's handlers on its pool (the default, target {@code sdk}) and on the WebSocket client's
- *   thread ({@code sdk-in});</li>
+ *   thread ({@code sdk-in}), and against the raw client on the JDK's WebSocket ({@link JdkConn}, target
+ *   {@code jdk}), the SDK's own transport;</li>
  *   <li>control plane: W workers × F functions, time until {@code engine::functions::list} shows them all, and until
  *   it is back to its baseline after they all disconnect;</li>
  *   <li>heap: live heap (after a full GC) per 1,000 idle connections, engine and echo floor.</li>
