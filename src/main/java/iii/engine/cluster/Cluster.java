@@ -240,11 +240,7 @@ public class Cluster implements Grid.Inbound, FunctionRegistry.EntryListener, Tr
                     nodeLeft(node);
                 }
             }
-            for (var node : now) {
-                if (!node.equals(Node.local()) && !others.contains(node)) {
-                    nodeJoined(node);
-                }
-            }
+            now.forEach(this::nodeJoined); // once for each engine it does not know yet
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "The cluster's members could not be read", e);
         }

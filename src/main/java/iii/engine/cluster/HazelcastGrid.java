@@ -248,12 +248,17 @@ final class HazelcastGrid implements Grid {
 
     @Override
     public boolean member(String node) {
+        return memberOf(node) != null;
+    }
+
+    /** The member whose node id is {@code node}, or null. */
+    private Member memberOf(String node) {
         for (var member : hazelcast.getCluster().getMembers()) {
             if (member.getUuid().toString().equals(node)) {
-                return true;
+                return member;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -277,12 +282,8 @@ final class HazelcastGrid implements Grid {
 
     @Override
     public String address(String node) {
-        for (var member : hazelcast.getCluster().getMembers()) {
-            if (member.getUuid().toString().equals(node)) {
-                return member.getAddress().getHost() + ":" + member.getAddress().getPort();
-            }
-        }
-        return node;
+        var member = memberOf(node);
+        return member == null ? node : member.getAddress().getHost() + ":" + member.getAddress().getPort();
     }
 
     @Override

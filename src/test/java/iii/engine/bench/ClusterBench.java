@@ -259,12 +259,7 @@ public final class ClusterBench {
                     burst.add(Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-churn-" + w));
                 }
                 for (int w = 0; w < churnWorkers; w++) {
-                    var frames = new ArrayList<String>(churnFunctions);
-                    for (int f = 0; f < churnFunctions; f++) {
-                        frames.add("{\"type\":\"registerfunction\",\"id\":\"" + prefix + w + "::f" + f
-                                + "\"}");
-                    }
-                    burst.get(w).client.sendAll(frames);
+                    burst.get(w).client.sendAll(churnRegistrations(prefix + w));
                 }
                 double listed = awaitListed(List.of(onB), prefix, churnWorkers * churnFunctions,
                         prefix + (churnWorkers - 1) + "::f" + (churnFunctions - 1), t0)[0];
@@ -289,12 +284,7 @@ public final class ClusterBench {
                 prefix = "churn" + round + "::brief";
                 for (int w = 0; w < churnWorkers; w++) {
                     var worker = Rpc.connect(HOST, a.port, "/", errors, "bench-cluster-brief-" + w);
-                    var frames = new ArrayList<String>(churnFunctions);
-                    for (int f = 0; f < churnFunctions; f++) {
-                        frames.add("{\"type\":\"registerfunction\",\"id\":\"" + prefix + w + "::f" + f
-                                + "\"}");
-                    }
-                    worker.client.sendAll(frames);
+                    worker.client.sendAll(churnRegistrations(prefix + w));
                     worker.client.close();
                 }
                 long left = System.nanoTime();
@@ -316,6 +306,15 @@ public final class ClusterBench {
             }
             onB.client.close();
         }
+    }
+
+    /** The {@code registerfunction} frames of one worker of a burst: {@code worker::f0} and on. */
+    private List<String> churnRegistrations(String worker) {
+        var frames = new ArrayList<String>(churnFunctions);
+        for (int f = 0; f < churnFunctions; f++) {
+            frames.add("{\"type\":\"registerfunction\",\"id\":\"" + worker + "::f" + f + "\"}");
+        }
+        return frames;
     }
 
     /** The figures of the rounds after the first {@code skip}. */

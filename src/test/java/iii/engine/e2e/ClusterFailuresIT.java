@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -432,15 +433,15 @@ class ClusterFailuresIT {
                 }
                 gone.stream().filter(id -> listing.functions().containsKey(id) || listing.workers().containsKey(id))
                         .forEach(id -> wrong.add("still listed after it left: " + id));
-                var nodes = Map.of("C's worker", Optional.ofNullable(listing.node(listing.workers(),
-                                onC.workerId())), "C's function", Optional.ofNullable(listing.node(listing.functions(),
-                                fc)), "C's service", Optional.ofNullable(listing.node(listing.services(), serviceC)),
-                        "C's trigger type", Optional.ofNullable(listing.node(listing.types(), typeC)));
-                nodes.forEach((what, node) -> {
-                    if (!node.equals(Optional.of(mergedNodeC))) {
-                        wrong.add(what + " on node " + node.orElse("(not listed)") + ", not " + mergedNodeC);
+                BiConsumer<String, String> onMergedNode = (what, node) -> {
+                    if (!mergedNodeC.equals(node)) {
+                        wrong.add(what + " on node " + node + ", not " + mergedNodeC);
                     }
-                });
+                };
+                onMergedNode.accept("C's worker", listing.node(listing.workers(), onC.workerId()));
+                onMergedNode.accept("C's function", listing.node(listing.functions(), fc));
+                onMergedNode.accept("C's service", listing.node(listing.services(), serviceC));
+                onMergedNode.accept("C's trigger type", listing.node(listing.types(), typeC));
                 if (!nodeC.equals(mergedNodeC) && !listing.ofNode(nodeC).isEmpty()) {
                     wrong.add("rows of C's node before the merge: " + listing.ofNode(nodeC));
                 }
