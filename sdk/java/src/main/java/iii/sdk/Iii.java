@@ -22,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -68,12 +66,14 @@ public final class Iii implements AutoCloseable {
     private static final String VERSION = Objects.requireNonNullElse(Iii.class.getPackage().getImplementationVersion(),
             "0.1.0-SNAPSHOT");
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** Threads of the worker's own pool at most: handlers beyond this many at once wait for one. */
+    private static final int MAX_THREADS = 256;
 
     private final URI url;
     private final IiiOptions options;
     private final HttpClient http;
     private final Executor executor;
-    private final ExecutorService ownExecutor;
+    private final HandlerPool ownExecutor;
     private final ScheduledThreadPoolExecutor timers;
     private final ConcurrentHashMap<String, LocalFunction> functions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LocalTriggerType> triggerTypes = new ConcurrentHashMap<>();
@@ -123,15 +123,16 @@ public final class Iii implements AutoCloseable {
             throw new IllegalArgumentException("the engine's URL must be ws:// or wss://, not " + url);
         }
         this.options = Objects.requireNonNull(options, "options");
+        timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "iii-sdk-timer-" + THREADS.incrementAndGet()));
+        timers.setRemoveOnCancelPolicy(true);
         if (options.executor != null) {
             executor = options.executor;
             ownExecutor = null;
         } else {
-            ownExecutor = Executors.newCachedThreadPool(r -> daemon(r, "iii-sdk-" + THREADS.incrementAndGet()));
+            ownExecutor = new HandlerPool(Math.max(2, Runtime.getRuntime().availableProcessors()), MAX_THREADS,
+                    Duration.ofSeconds(5), r -> daemon(r, "iii-sdk-" + THREADS.incrementAndGet()), timers);
             executor = ownExecutor;
         }
-        timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "iii-sdk-timer-" + THREADS.incrementAndGet()));
-        timers.setRemoveOnCancelPolicy(true);
         // The client reads on its selector thread and by default hands every message on to a pool thread: a thread
         // switch more per frame (a small call took a fifth longer with it). Nothing of the SDK's blocks on that
         // thread (handlers go to the executor above), so it runs there.

@@ -130,8 +130,9 @@ public final class IiiOptions {
         }
 
         /**
-         * Where handlers run; default: the worker's own pool of daemon threads (shut down by {@link Iii#close}). A
-         * given executor is not shut down. (Calls complete on the WebSocket client's thread.)
+         * Where handlers run; default: the worker's own pool of daemon threads (shut down by {@link Iii#close}): as
+         * many as the machine has cores, and more while handlers block (a handler left waiting 10 to 20 ms for a thread
+         * gets one). A given executor is not shut down. (Calls complete on the WebSocket client's thread.)
          *
          * <p>{@code Runnable::run} runs each handler on the WebSocket client's thread as its invocation arrives:
          * no thread switch per invocation, the fastest for handlers that never block (compute, or return a
