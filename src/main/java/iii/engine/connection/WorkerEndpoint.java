@@ -24,6 +24,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -116,7 +117,8 @@ public class WorkerEndpoint {
         }
         var refusal = frames.refusal();
         if (refusal != null) {
-            dispatcher.onRefused(worker, "", refusal);
+            // a JSON frame sent as binary names its invocation in its head as a text frame does
+            dispatcher.onRefused(worker, StandardCharsets.UTF_8.decode(frame).toString(), refusal);
         } else {
             dispatcher.onBinary(worker, frame);
         }

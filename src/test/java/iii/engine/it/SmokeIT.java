@@ -98,6 +98,19 @@ class SmokeIT {
     }
 
     @Test
+    void an_oversized_json_frame_sent_as_binary_is_answered_for_its_invocation() throws IOException {
+        try (RawWebSocket ws = RawWebSocket.open(ArquillianEngine.workerUri(base))) {
+            ws.readText(); // workerregistered
+            String id = UUID.randomUUID().toString();
+            ws.send(0x2, ("{\"type\":\"invokefunction\",\"invocation_id\":\"" + id
+                    + "\",\"function_id\":\"nowhere\",\"data\":\"" + "x".repeat(2 * SMALL_LIMIT) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            String reply = ws.readText();
+            assertTrue(reply.contains("payload_too_large") && reply.contains(id), reply);
+        }
+    }
+
+    @Test
     void both_listeners_serve_the_application_and_health_is_on_the_worker_listener_only() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(ArquillianEngine.httpUri(base)

@@ -2,6 +2,7 @@ package iii.sdk;
 
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,8 +12,12 @@ import java.util.function.Consumer;
 
 /**
  * One WebSocket connection to the engine: its listener (whole text messages handed to {@code onMessage}), a
- * send queue (the JDK client takes one text send at a time), the time of the last frame received (for the idle
- * check) and whether it is over. A connection is used once; a reconnect makes a new one.
+ * send queue (the JDK client takes one send at a time), the time of the last frame received (for the idle check) and
+ * whether it is over. A connection is used once; a reconnect makes a new one.
+ *
+ * <p>Frames go to the engine as binary messages of their UTF-8 JSON, which the engine reads as it reads text frames:
+ * the JDK client encodes a text message char by char (a 4 KiB frame took 5.6 µs, its UTF-8 bytes from the string
+ * 0.45 µs).
  */
 final class Link implements WebSocket.Listener {
 
@@ -37,7 +42,7 @@ final class Link implements WebSocket.Listener {
         return over.get();
     }
 
-    /** Queues a text frame; frames go out in order, one at a time. */
+    /** Queues a frame; frames go out in order, one at a time. */
     void send(String frame) {
         outbox.add(frame);
         drain();
@@ -54,7 +59,8 @@ final class Link implements WebSocket.Listener {
                 }
                 continue;
             }
-            CompletableFuture<WebSocket> sent = ws.sendText(frame, true);
+            CompletableFuture<WebSocket> sent = ws.sendBinary(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)),
+                    true);
             if (sent.isDone() && !sent.isCompletedExceptionally()) {
                 sending.set(false);
                 continue;
