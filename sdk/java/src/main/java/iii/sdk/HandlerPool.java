@@ -16,21 +16,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a thread that finishes one takes the next without being woken, where a thread per waiting handler (a cached pool)
  * costs a wake-up each (small calls at 64 in flight went ~12 % faster with the queue). A handler that blocks (JDBC,
  * a call's result) must not hold up the rest, so while handlers wait in the queue a watch on the timer thread looks
- * every {@value #TICK_MS} ms: a queue whose first handler is the one it was a tick ago gets a thread for each
- * waiting handler (up to {@code max} threads). A thread idle for {@code idle} ends (the pool starts one again for
- * the next handler), so the threads a burst of blocking handlers started do not stay.
+ * every {@value #TICK_MS} ms: when the first of them has waited that long, the pool gets a thread for each waiting
+ * handler (up to {@code max} threads); once the queue is empty, handlers queue again. A thread idle for {@code idle}
+ * ends (the pool starts one again for the next handler), so the threads a burst of blocking handlers started do not
+ * stay.
  */
 final class HandlerPool implements Executor {
 
     static final long TICK_MS = 10;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MS);
 
     private final int base;
     private final int max;
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean watching = new AtomicBoolean();
-    /** The queue's first handler at the last tick; only the timer's thread touches it. */
-    private Runnable lastHead;
 
     HandlerPool(int base, int max, Duration idle, ThreadFactory threads, ScheduledExecutorService timer) {
         this.base = base;
@@ -43,7 +43,7 @@ final class HandlerPool implements Executor {
 
     @Override
     public void execute(Runnable handler) {
-        pool.execute(handler);
+        pool.execute(new Queued(handler, System.nanoTime()));
         if (!pool.getQueue().isEmpty() && watching.compareAndSet(false, true)) {
             watchLater();
         }
@@ -59,18 +59,19 @@ final class HandlerPool implements Executor {
 
     private void watch() {
         BlockingQueue<Runnable> queue = pool.getQueue();
-        Runnable head = queue.peek();
-        int threads = pool.getCorePoolSize();
-        if (head != null && head == lastHead) {
+        if (queue.peek() instanceof Queued first && System.nanoTime() - first.since >= TICK_NANOS) {
             // a whole tick without a thread free for it: every thread is busy, blocked perhaps
-            pool.setCorePoolSize(Math.min(max, threads + queue.size()));
-        } else if (head == null && threads > base) {
-            pool.setCorePoolSize(Math.max(base, pool.getActiveCount()));
+            int threads = Math.max(pool.getCorePoolSize(), pool.getPoolSize());
+            int more = Math.min(max, threads + queue.size());
+            if (more > pool.getCorePoolSize()) {
+                pool.setCorePoolSize(more);
+            }
         }
-        lastHead = head;
-        if (head == null && pool.getCorePoolSize() == base) {
+        if (queue.isEmpty()) {
+            // handlers queue again behind the threads there are (which end once idle), rather than each starting one
+            pool.setCorePoolSize(base);
             watching.set(false);
-            // a handler queued after the peek above found the watch still on and did not start one
+            // a handler queued after the look above found the watch still on and did not start one
             if (queue.isEmpty() || !watching.compareAndSet(false, true)) {
                 return;
             }
@@ -85,5 +86,13 @@ final class HandlerPool implements Executor {
 
     void shutdown() {
         pool.shutdown();
+    }
+
+    /** A handler and when it was queued. */
+    private record Queued(Runnable handler, long since) implements Runnable {
+        @Override
+        public void run() {
+            handler.run();
+        }
     }
 }

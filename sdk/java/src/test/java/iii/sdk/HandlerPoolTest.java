@@ -63,6 +63,28 @@ class HandlerPoolTest {
         awaitThreads(0);
     }
 
+    @Test
+    void handlers_that_each_block_briefly_get_more_threads_when_two_cannot_keep_up_with_them() throws Exception {
+        // 200 handlers of 5 ms: two threads take one every 2.5 ms, so the first in the queue changes at every tick,
+        // yet each waits far longer than one
+        var done = new CountDownLatch(200);
+        var most = new AtomicInteger();
+        for (int i = 0; i < 200; i++) {
+            pool.execute(() -> {
+                most.accumulateAndGet(pool.threads(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(20, TimeUnit.SECONDS), "200 handlers of 5 ms did not finish");
+        assertTrue(most.get() > 2, "threads at most: " + most.get());
+        awaitThreads(0);
+    }
+
     /** Waits until the pool is down to {@code n} threads; fails after 20 s. */
     private void awaitThreads(int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
