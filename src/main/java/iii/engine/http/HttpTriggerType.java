@@ -56,10 +56,18 @@ public class HttpTriggerType implements BuiltinTriggerType {
     @Override
     public void register(Trigger trigger) throws TriggerRejectedException {
         var route = route(trigger);
-        if (routes.add(route)) {
+        var added = routes.add(route);
+        if (added.served()) {
             LOG.info(() -> "HTTP route " + route + " registered");
         } else {
             LOG.info(() -> "HTTP route " + route + " not served: a later registration of it has it");
+        }
+        var displaced = added.displaced();
+        if (displaced != null && displaced.owner() != null && !displaced.owner().isMirror()) {
+            // this engine's worker was told its route is registered; one engine would have refused it
+            triggers.withdraw(displaced.triggerId(), displaced.owner(), "Route " + displaced.method() + " /"
+                    + displaced.path() + " conflicts with route " + route.method() + " /" + route.path()
+                    + ", registered before it on another engine");
         }
     }
 

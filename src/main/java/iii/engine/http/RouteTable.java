@@ -26,6 +26,13 @@ public class RouteTable {
     record Match(Route route, Map<String, String> pathParams) {
     }
 
+    /**
+     * What {@link #add} did: whether the route is served, and the route of its shape with other parameter names it
+     * displaced (a later registration, which reached this engine first), if any.
+     */
+    record Added(boolean served, Route displaced) {
+    }
+
     private record Snapshot(Map<String, Route> byKey, Map<String, List<Route>> byShape) {
     }
 
@@ -36,15 +43,16 @@ public class RouteTable {
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /**
-     * Adds the route, replacing one of the same method and path and this trigger's previous route, if any; false
-     * (and not served) when the one of the same method and path there is a later registration (in a cluster, another
-     * engine's, which reached this engine first), so that every engine serves the same one. Of two routes of the same
-     * shape with other parameter names the earlier registration is served, whichever came first.
+     * Adds the route, replacing one of the same method and path and this trigger's previous route, if any; not served
+     * when the one of the same method and path there is a later registration (in a cluster, another engine's, which
+     * reached this engine first), so that every engine serves the same one. Of two routes of the same shape with
+     * other parameter names the earlier registration is served, whichever came first.
      *
      * @throws TriggerRejectedException if an earlier route has the same shape with other parameter names
      */
-    boolean add(Route route) throws TriggerRejectedException {
+    Added add(Route route) throws TriggerRejectedException {
         synchronized (lock) {
+            Route displaced = null;
             var clash = keyBySignature.get(route.signature());
             var own = byTrigger.get(route.triggerId());
             if (clash != null && !clash.equals(route.key()) && !(own != null && own.key().equals(clash))) {
@@ -57,6 +65,7 @@ public class RouteTable {
                 // the earlier one keeps the shape, as on the engines that got them in order
                 drop(clashing);
                 byTrigger.remove(clashing.triggerId(), clashing);
+                displaced = clashing;
                 LOG.info(() -> "HTTP route " + describe(clashing) + " of trigger " + clashing.triggerId()
                         + " no longer served: " + describe(route) + ", registered before it, has its shape");
             }
@@ -67,7 +76,7 @@ public class RouteTable {
             var current = byKey.get(route.key());
             if (current != null && !current.triggerId().equals(route.triggerId()) && current.laterThan(route)) {
                 publish();
-                return false;
+                return new Added(false, displaced);
             }
             var replaced = byKey.put(route.key(), route);
             if (replaced != null) {
@@ -76,7 +85,7 @@ public class RouteTable {
             byTrigger.put(route.triggerId(), route);
             keyBySignature.put(route.signature(), route.key());
             publish();
-            return true;
+            return new Added(true, displaced);
         }
     }
 

@@ -180,6 +180,24 @@ public class Triggers {
         forget(removal);
     }
 
+    /**
+     * Takes back an instance of a built-in type it accepted, which it now refuses for {@code why}: in a cluster, a
+     * route of this engine's worker that an earlier route of its shape, registered on another engine, displaced; one
+     * engine would have refused it. The instance leaves (every engine) and its worker hears
+     * {@code trigger_registration_failed}, as at a refusal.
+     */
+    public void withdraw(String id, Worker owner, String why) {
+        var removal = registry.remove(id, owner);
+        if (removal == null) {
+            return;
+        }
+        var trigger = removal.trigger();
+        LOG.info(() -> "Trigger " + id + " of type " + trigger.type() + " of worker " + owner + " withdrawn: " + why);
+        forget(removal);
+        tell(owner, new TriggerRegistrationResult(id, trigger.type(), trigger.functionId(),
+                ErrorCode.TRIGGER_REGISTRATION_FAILED.body(why)));
+    }
+
     /** A provider's answer to a delivered instance: a refusal parks it and is forwarded to its registering worker. */
     public void providerResult(Worker provider, TriggerRegistrationResult result) {
         if (result.error() == null) {

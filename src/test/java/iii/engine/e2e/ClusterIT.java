@@ -624,7 +624,32 @@ class ClusterIT {
             for (var path : paths) {
                 assertTrue(sameAnswer(http, path), path);
             }
+            // of two routes of one shape, the one not served is refused or withdrawn, as one engine refuses it: its
+            // worker hears trigger_registration_failed and the trigger is listed nowhere
+            for (var path : paths.stream().filter(p -> p.endsWith("/x")).toList()) {
+                var base = path.substring(0, path.length() - 2);
+                var ofA = base + "-" + onA.label();
+                var ofB = base + "-" + onB.label();
+                Await.untilTrue(base + ": one of its two triggers kept on both engines, the other refused", LISTED,
+                        () -> {
+                            boolean keptA = listedOnBoth(onA, onB, ofA);
+                            boolean keptB = listedOnBoth(onA, onB, ofB);
+                            return keptA != keptB && refused(keptA ? onB : onA, keptA ? ofB : ofA, onA, onB);
+                        });
+            }
         }
+    }
+
+    private static boolean listedOnBoth(JavaWorker onA, JavaWorker onB, String triggerId) {
+        return !triggerRows(onA, triggerId).isEmpty() && !triggerRows(onB, triggerId).isEmpty();
+    }
+
+    /** Whether {@code worker} heard its trigger refused (or withdrawn) and neither engine lists it. */
+    private static boolean refused(JavaWorker worker, String triggerId, JavaWorker onA, JavaWorker onB) {
+        return triggerRows(onA, triggerId).isEmpty() && triggerRows(onB, triggerId).isEmpty()
+                && !worker.frames(f -> "triggerregistrationresult".equals(JsonKit.str(f, "type"))
+                && triggerId.equals(JsonKit.str(f, "id")) && f.toString().contains("trigger_registration_failed"))
+                .isEmpty();
     }
 
     private static boolean sameAnswer(HttpClient http, String path) {

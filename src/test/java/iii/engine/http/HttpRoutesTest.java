@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 class HttpRoutesTest {
 
     private RouteTable routes;
+    private TriggerRegistry registry;
     private Triggers triggers;
 
     @BeforeEach
     void engine() {
         routes = new RouteTable();
-        triggers = new Triggers(new TriggerRegistry(), new BadInputLog(null));
+        registry = new TriggerRegistry();
+        triggers = new Triggers(registry, new BadInputLog(null));
         new HttpTriggerType(routes, triggers).install();
     }
 
@@ -235,6 +237,13 @@ class HttpRoutesTest {
                 b.frames("triggerregistrationresult").toString());
         assertEquals("f-early", laterFirst.route().functionId(), "the earlier registration, come later, takes it");
         assertEquals(Map.of("id", "7"), laterFirst.pathParams());
+        var told = b.frames("triggerregistrationresult");
+        assertEquals(2, told.size(), "refused on the first engine, withdrawn on the second: " + told);
+        assertTrue(told.get(1).contains("trigger_registration_failed") && told.get(1).contains("conflicts"),
+                told.get(1));
+        assertNull(registry.trigger("t-late"), "the displaced route's trigger is withdrawn as one engine refuses it");
+        assertNotNull(registry.trigger("t-early"));
+        assertTrue(a.frames("triggerregistrationresult").isEmpty(), a.frames("triggerregistrationresult").toString());
     }
 
     @Test
