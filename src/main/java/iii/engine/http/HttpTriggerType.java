@@ -65,8 +65,8 @@ public class HttpTriggerType implements BuiltinTriggerType {
         var displaced = added.displaced();
         if (displaced != null && displaced.owner() != null && !displaced.owner().isMirror()) {
             // this engine's worker was told its route is registered; one engine would have refused it
-            triggers.withdraw(displaced.triggerId(), displaced.owner(), "Route " + displaced.method() + " /"
-                    + displaced.path() + " conflicts with route " + route.method() + " /" + route.path()
+            triggers.withdraw(displaced.triggerId(), displaced.owner(), "Route " + RouteTable.describe(displaced)
+                    + " conflicts with route " + RouteTable.describe(route)
                     + ", registered before it on another engine");
         }
     }

@@ -58,7 +58,7 @@ public class RouteTable {
             if (clash != null && !clash.equals(route.key()) && !(own != null && own.key().equals(clash))) {
                 var clashing = byKey.get(clash);
                 if (clashing == null || !clashing.laterThan(route)) {
-                    throw new TriggerRejectedException("Route " + route.method() + " /" + route.path()
+                    throw new TriggerRejectedException("Route " + describe(route)
                             + " conflicts with already-registered route " + describe(clashing));
                 }
                 // the route there is the later registration (another engine's, which reached this engine first):
@@ -150,7 +150,8 @@ public class RouteTable {
         snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(shapes));
     }
 
-    private static String describe(Route route) {
+    /** {@code METHOD /path}, as the engine names a route in what it says. */
+    static String describe(Route route) {
         return route == null ? "?" : route.method() + " /" + route.path();
     }
 }

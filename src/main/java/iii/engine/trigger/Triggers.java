@@ -148,8 +148,7 @@ public class Triggers {
             } catch (TriggerRejectedException e) {
                 badInput.report(LOG, from.badInput(), BadInput.TRIGGER_REFUSED, () -> "Trigger " + trigger.id()
                         + " of type " + trigger.type() + " of worker " + from + " refused: " + e.getMessage());
-                tell(from, new TriggerRegistrationResult(trigger.id(), trigger.type(), trigger.functionId(),
-                        ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage())));
+                refuse(from, trigger, e.getMessage());
                 return;
             }
         }
@@ -194,7 +193,12 @@ public class Triggers {
         var trigger = removal.trigger();
         LOG.info(() -> "Trigger " + id + " of type " + trigger.type() + " of worker " + owner + " withdrawn: " + why);
         forget(removal);
-        tell(owner, new TriggerRegistrationResult(id, trigger.type(), trigger.functionId(),
+        refuse(owner, trigger, why);
+    }
+
+    /** Tells {@code worker} its instance is refused, with {@code trigger_registration_failed}. */
+    private static void refuse(Worker worker, Trigger trigger, String why) {
+        tell(worker, new TriggerRegistrationResult(trigger.id(), trigger.type(), trigger.functionId(),
                 ErrorCode.TRIGGER_REGISTRATION_FAILED.body(why)));
     }
 
