@@ -923,9 +923,9 @@ public final class Bench {
      * client on the JDK's WebSocket (target {@code jdk}) when that ran.
      */
     private void printSdkVsRaw(String target, int payload, int inflight) {
+        var viaSdk = cellsOf(payload, inflight, target);
         for (var reference : List.of("engine", JDK_TARGET)) {
             var raw = cellsOf(payload, inflight, reference);
-            var viaSdk = cellsOf(payload, inflight, target);
             if (raw.isEmpty() || viaSdk.isEmpty()) {
                 continue;
             }
